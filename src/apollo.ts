@@ -1,0 +1,95 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { GatewayContext } from './context.js';
+import { ErrorCode, GatewayError } from './errors.js';
+
+/** Codes Apollo Server itself assigns to request errors; they are safe to show as they are. */
+const APOLLO_CLIENT_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+export interface ApolloOptions {
+  schema: GraphQLSchema;
+  httpServer: Server;
+  logger: Logger;
+  sandbox: boolean;
+  introspection: boolean;
+}
+
+/**
+ * Keeps a gateway error or one of Apollo's request errors as it is; anything else (a bug) is logged
+ * and replaced by a bare INTERNAL_SERVER_ERROR, so no internal message or stack reaches a client.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof GatewayError) return formatted;
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && APOLLO_CLIENT_ERROR_CODES.has(code)) return formatted;
+    logger.error({ err: original, path: formatted.path }, 'unexpected error while executing an operation');
+    return {
+      message: 'Internal server error.',
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+      ...(formatted.path ? { path: formatted.path } : {}),
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+    };
+  };
+}
+
+/** One log line per operation: name, duration, error codes. */
+function operationLogPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async willSendResponse({ operationName, errors, operation }) {
+          contextValue.logger.info(
+            {
+              operationName: operationName ?? null,
+              operationType: operation?.operation ?? null,
+              durationMs: Math.round(performance.now() - started),
+              errorCodes: errors?.map((e) => e.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR) ?? [],
+            },
+            'graphql operation',
+          );
+        },
+      };
+    },
+  };
+}
+
+export function createApolloServer(options: ApolloOptions): ApolloServer<GatewayContext> {
+  const { schema, httpServer, logger, sandbox, introspection } = options;
+  return new ApolloServer<GatewayContext>({
+    schema,
+    introspection,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(logger),
+    logger: {
+      debug: (message) => logger.debug(message),
+      info: (message) => logger.info(message),
+      warn: (message) => logger.warn(message),
+      error: (message) => logger.error(message),
+    },
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      sandbox
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, footer: false })
+        : ApolloServerPluginLandingPageDisabled(),
+      operationLogPlugin(),
+    ],
+  });
+}

@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { ExternalCalendarsApi } from './datasources/external-calendars.js';
+import { SchedulesApi } from './datasources/schedules.js';
+import { WixHttpClient, type WixCredentials } from './datasources/wix-http.js';
+
+/** What every resolver gets: one per operation, built the same way for HTTP and WebSocket. */
+export interface GatewayContext {
+  requestId: string;
+  logger: Logger;
+  wix: WixApis;
+}
+
+/** The upstream APIs, created per operation so their DataLoader caches never outlive it. */
+export interface WixApis {
+  externalCalendars: ExternalCalendarsApi;
+  schedules: SchedulesApi;
+}
+
+export interface UpstreamSettings {
+  baseUrl: string;
+  credentials: WixCredentials;
+  timeoutMs: number;
+  /** false: no DataLoader batching (benchmark baseline only). */
+  batch?: boolean;
+  fetch?: typeof fetch;
+}
+
+export interface ContextInput {
+  /** The caller's request id (`x-request-id`), if it sent one worth keeping. */
+  requestId?: string | undefined;
+}
+
+export type ContextFactory = (input: ContextInput) => GatewayContext;
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The one context builder (STYLE.md habit 5), shared by the HTTP endpoint and graphql-ws. */
+export function createContextFactory(logger: Logger, upstream: UpstreamSettings): ContextFactory {
+  return ({ requestId: offered }) => {
+    const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
+    const requestLogger = logger.child({ requestId });
+    const http = new WixHttpClient({
+      baseUrl: upstream.baseUrl,
+      credentials: upstream.credentials,
+      timeoutMs: upstream.timeoutMs,
+      logger: requestLogger,
+      requestId,
+      ...(upstream.fetch ? { fetch: upstream.fetch } : {}),
+    });
+    return {
+      requestId,
+      logger: requestLogger,
+      wix: {
+        externalCalendars: new ExternalCalendarsApi(http),
+        schedules: new SchedulesApi(http, { batch: upstream.batch ?? true }),
+      },
+    };
+  };
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { wixEnum } from './wix-enum.js';
+
+/** Wire types of Bookings External Calendar v2 (WIX-API.md §1.3), each typed once from its zod schema. */
+
+export const CalendarType = {
+  UNDEFINED: 'UNDEFINED',
+  GOOGLE: 'GOOGLE',
+  I_CAL: 'I_CAL',
+  OUTLOOK: 'OUTLOOK',
+  OFFICE_365: 'OFFICE_365',
+  MICROSOFT: 'MICROSOFT',
+  OTHER: 'OTHER',
+} as const;
+export type CalendarType = (typeof CalendarType)[keyof typeof CalendarType];
+
+export const ConnectionStatus = {
+  UNDEFINED: 'UNDEFINED',
+  CONNECTED: 'CONNECTED',
+  SYNC_IN_PROGRESS: 'SYNC_IN_PROGRESS',
+  SYNCED: 'SYNCED',
+  DISCONNECTED: 'DISCONNECTED',
+  ERROR: 'ERROR',
+} as const;
+export type ConnectionStatus = (typeof ConnectionStatus)[keyof typeof ConnectionStatus];
+
+export const ConnectionErrorReason = {
+  UNDEFINED: 'UNDEFINED',
+  TOKEN_REVOKED: 'TOKEN_REVOKED',
+  EXTERNAL_CALENDAR_CREATION_FAILED: 'EXTERNAL_CALENDAR_CREATION_FAILED',
+  EXTERNAL_CALENDAR_DELETED: 'EXTERNAL_CALENDAR_DELETED',
+} as const;
+export type ConnectionErrorReason = (typeof ConnectionErrorReason)[keyof typeof ConnectionErrorReason];
+
+/** A one-of member that carries no data on the wire: `{}`. */
+const EmptyMember = z.object({});
+
+export const CalendarDto = z.object({
+  id: z.string().nullish(),
+  name: z.string().nullish(),
+  enabled: z.boolean().nullish(),
+});
+export type CalendarDto = z.infer<typeof CalendarDto>;
+
+/** Import settings; the one-of is "exactly one of `primaryCalendar` / `calendars` present". */
+export const ListEventFromCalendarsDto = z.object({
+  enabled: z.boolean().nullish(),
+  primaryCalendar: EmptyMember.nullish(),
+  calendars: z.object({ calendars: z.array(CalendarDto).nullish() }).nullish(),
+});
+export type ListEventFromCalendarsDto = z.infer<typeof ListEventFromCalendarsDto>;
+
+/** Export settings; the one-of is "exactly one of `primaryCalendar` / `dedicatedCalendar` present". */
+export const SyncToCalendarDto = z.object({
+  enabled: z.boolean().nullish(),
+  primaryCalendar: EmptyMember.nullish(),
+  dedicatedCalendar: EmptyMember.nullish(),
+});
+export type SyncToCalendarDto = z.infer<typeof SyncToCalendarDto>;
+
+export const ConnectionSyncConfigDto = z.object({
+  listEventFromCalendars: ListEventFromCalendarsDto.nullish(),
+  syncToCalendar: SyncToCalendarDto.nullish(),
+});
+export type ConnectionSyncConfigDto = z.infer<typeof ConnectionSyncConfigDto>;
+
+export const ConnectionDto = z.object({
+  id: z.string().min(1),
+  providerId: z.string().nullish(),
+  calendarType: wixEnum(CalendarType, CalendarType.UNDEFINED),
+  scheduleId: z.string().nullish(),
+  userId: z.string().nullish(),
+  appId: z.string().nullish(),
+  externalAccountEmail: z.string().nullish(),
+  status: wixEnum(ConnectionStatus, ConnectionStatus.UNDEFINED),
+  errorReason: wixEnum(ConnectionErrorReason, ConnectionErrorReason.UNDEFINED),
+  syncConfig: ConnectionSyncConfigDto.nullish(),
+});
+export type ConnectionDto = z.infer<typeof ConnectionDto>;
+
+export const GetConnectionResponse = z.object({ connection: ConnectionDto });
+export const ListConnectionsResponse = z.object({
+  connections: z.array(ConnectionDto).nullish().transform((list) => list ?? []),
+  failedProviderIds: z.array(z.string()).nullish().transform((list) => list ?? []),
+});
+export type ListConnectionsResponse = z.infer<typeof ListConnectionsResponse>;
+
+/** The body of Update Sync Config, exactly as Wix expects it (WIX-API.md §1.1 #7). */
+export interface WixSyncConfigBody {
+  listEventFromCalendars?: {
+    enabled: boolean;
+    primaryCalendar?: Record<string, never>;
+    calendars?: { calendars: Array<{ id?: string; name?: string; enabled?: boolean }> };
+  };
+  syncToCalendar?: {
+    enabled: boolean;
+    primaryCalendar?: Record<string, never>;
+    dedicatedCalendar?: Record<string, never>;
+  };
+}
+
+/** The settings object that holds a `primaryCalendar: {}` member, on the import or the export side. */
+export type PrimaryCalendarDto = ListEventFromCalendarsDto | SyncToCalendarDto;

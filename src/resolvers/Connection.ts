@@ -1,0 +1,5 @@
+import type { ConnectionResolvers } from '../__generated__/resolvers-types.js';
+
+export const Connection: ConnectionResolvers = {
+  schedule: ({ scheduleId }, _, { wix }) => (scheduleId ? wix.schedules.load(scheduleId) : null),
+};

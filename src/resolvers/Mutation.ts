@@ -1,0 +1,12 @@
+import type { MutationResolvers } from '../__generated__/resolvers-types.js';
+import { SyncConfigInput } from '../inputs/sync-config.js';
+import { validateArgument } from '../inputs/user-input.js';
+import { payload } from './payload.js';
+
+export const Mutation: MutationResolvers = {
+  updateSyncConfig: (_, { connectionId, syncConfig }, { wix }) => {
+    const input = validateArgument(SyncConfigInput, 'syncConfig', syncConfig);
+    if (!input.ok) return { connection: null, userErrors: input.userErrors };
+    return payload('connection', () => wix.externalCalendars.updateSyncConfig(connectionId, input.value));
+  },
+};

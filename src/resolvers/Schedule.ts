@@ -1,0 +1,5 @@
+import type { ScheduleResolvers } from '../__generated__/resolvers-types.js';
+
+export const Schedule: ScheduleResolvers = {
+  permissions: ({ permissions }) => permissions ?? [],
+};

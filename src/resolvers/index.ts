@@ -1,0 +1,31 @@
+import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { Connection } from './Connection.js';
+import {
+  CalendarSelection,
+  DedicatedCalendar,
+  ExportTarget,
+  ImportSource,
+  ListEventFromCalendars,
+  PrimaryCalendar,
+  SyncToCalendar,
+} from './ConnectionSyncConfig.js';
+import { Mutation } from './Mutation.js';
+import { Query } from './Query.js';
+import { DateTime, JSON } from './scalars.js';
+import { Schedule } from './Schedule.js';
+
+export const resolvers = {
+  Query,
+  Mutation,
+  Connection,
+  ListEventFromCalendars,
+  SyncToCalendar,
+  ImportSource,
+  ExportTarget,
+  PrimaryCalendar,
+  DedicatedCalendar,
+  CalendarSelection,
+  Schedule,
+  DateTime,
+  JSON,
+} satisfies Resolvers;
