@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import Negotiator from 'negotiator';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { GatewayContext } from './context.js';
@@ -70,6 +71,32 @@ function operationLogPlugin(): ApolloServerPlugin<GatewayContext> {
   };
 }
 
+/** Request errors that GraphQL over HTTP answers with 200 when the response is `application/json`. */
+const DOCUMENT_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+
+/**
+ * GraphQL over HTTP: a client that accepts only the legacy `application/json` gets 200 for parse,
+ * validation and variable-coercion failures (its tooling reads errors from the body); a client that
+ * accepts `application/graphql-response+json` keeps Apollo's 400.
+ */
+function legacyJsonStatusPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ request }) {
+      return {
+        async willSendResponse({ response, errors }) {
+          if (response.http.status !== 400 || !errors?.length) return;
+          if (!errors.every((e) => DOCUMENT_ERROR_CODES.has(String(e.extensions.code)))) return;
+          const accept = request.http?.headers.get('accept');
+          const preferred = accept
+            ? new Negotiator({ headers: { accept } }).mediaType(['application/json', 'application/graphql-response+json'])
+            : 'application/json';
+          if (preferred === 'application/json') response.http.status = 200;
+        },
+      };
+    },
+  };
+}
+
 export function createApolloServer(options: ApolloOptions): ApolloServer<GatewayContext> {
   const { schema, httpServer, logger, sandbox, introspection } = options;
   return new ApolloServer<GatewayContext>({
@@ -90,6 +117,7 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Gateway
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, footer: false })
         : ApolloServerPluginLandingPageDisabled(),
       operationLogPlugin(),
+      legacyJsonStatusPlugin(),
     ],
   });
 }
