@@ -25,8 +25,11 @@ export interface ApolloOptions {
   schema: GraphQLSchema;
   httpServer: Server;
   logger: Logger;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   sandbox: boolean;
   introspection: boolean;
+  /** Runs when the server starts draining: closes the WebSocket endpoint. */
+  beforeDrain: () => Promise<void>;
 }
 
 /**
@@ -98,13 +101,13 @@ function legacyJsonStatusPlugin(): ApolloServerPlugin<GatewayContext> {
 }
 
 export function createApolloServer(options: ApolloOptions): ApolloServer<GatewayContext> {
-  const { schema, httpServer, logger, sandbox, introspection } = options;
+  const { schema, httpServer, logger, formatError, sandbox, introspection, beforeDrain } = options;
   return new ApolloServer<GatewayContext>({
     schema,
     introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter(logger),
+    formatError,
     logger: {
       debug: (message) => logger.debug(message),
       info: (message) => logger.info(message),
@@ -113,6 +116,11 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Gateway
     },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        async serverWillStart() {
+          return { drainServer: beforeDrain };
+        },
+      },
       sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, footer: false })
         : ApolloServerPluginLandingPageDisabled(),

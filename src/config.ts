@@ -35,6 +35,7 @@ const EnvSchema = z.object({
   INTROSPECTION: bool.optional(),
   CORS_ORIGINS: optionalText,
   REDIS_URL: optionalText,
+  EVENT_LOG_SIZE: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50 * 1_024 * 1_024).default(1_024 * 1_024),
 });
 
@@ -55,6 +56,7 @@ export interface Config {
   introspection: boolean;
   corsOrigins: string[] | undefined;
   redisUrl: string | undefined;
+  eventLogSize: number;
   bodyLimitBytes: number;
 }
 
@@ -97,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.INTROSPECTION ?? !production,
     corsOrigins: e.CORS_ORIGINS?.split(',').map((origin) => origin.trim()).filter(Boolean),
     redisUrl: e.REDIS_URL,
+    eventLogSize: e.EVENT_LOG_SIZE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
   };
 }

@@ -3,12 +3,15 @@ import type { Logger } from 'pino';
 import { ExternalCalendarsApi } from './datasources/external-calendars.js';
 import { SchedulesApi } from './datasources/schedules.js';
 import { WixHttpClient, type WixCredentials } from './datasources/wix-http.js';
+import type { EventBus } from './realtime/bus.js';
 
 /** What every resolver gets: one per operation, built the same way for HTTP and WebSocket. */
 export interface GatewayContext {
   requestId: string;
   logger: Logger;
   wix: WixApis;
+  /** The process-wide event bus, for subscriptions. */
+  bus: EventBus;
 }
 
 /** The upstream APIs, created per operation so their DataLoader caches never outlive it. */
@@ -36,7 +39,7 @@ export type ContextFactory = (input: ContextInput) => GatewayContext;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** The one context builder (STYLE.md habit 5), shared by the HTTP endpoint and graphql-ws. */
-export function createContextFactory(logger: Logger, upstream: UpstreamSettings): ContextFactory {
+export function createContextFactory(logger: Logger, upstream: UpstreamSettings, bus: EventBus): ContextFactory {
   return ({ requestId: offered }) => {
     const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
     const requestLogger = logger.child({ requestId });
@@ -51,6 +54,7 @@ export function createContextFactory(logger: Logger, upstream: UpstreamSettings)
     return {
       requestId,
       logger: requestLogger,
+      bus,
       wix: {
         externalCalendars: new ExternalCalendarsApi(http),
         schedules: new SchedulesApi(http, { batch: upstream.batch ?? true }),

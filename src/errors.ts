@@ -105,3 +105,10 @@ const applicationErrorMessages: Record<string, string> = {
 function applicationErrorMessage(code: string): string {
   return applicationErrorMessages[code] ?? `Wix refused the request (${code}).`;
 }
+
+/** A resume cursor the event log no longer covers: query again, then subscribe without `since`. */
+export class CursorExpiredError extends GatewayError {
+  constructor(message = 'The cursor is older than the event log holds: query the current state again, then subscribe without `since`.') {
+    super(message, 'CURSOR_EXPIRED');
+  }
+}

@@ -4,60 +4,92 @@ import cors from 'cors';
 import express from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Logger } from 'pino';
-import { createApolloServer } from './apollo.js';
+import { createApolloServer, createErrorFormatter } from './apollo.js';
 import type { Config } from './config.js';
 import { createContextFactory, type UpstreamSettings } from './context.js';
-import { httpErrorHandler, sendGraphQLStyleError } from './http-errors.js';
-import { createSchema } from './schema.js';
 import { ErrorCode } from './errors.js';
+import { httpErrorHandler, sendGraphQLStyleError } from './http-errors.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import type { EventBus } from './realtime/bus.js';
+import { startWebSocketEndpoint } from './realtime/websocket.js';
+import { createSchema } from './schema.js';
+import { webhookRouter } from './webhooks/route.js';
+import type { WebhookVerifier } from './webhooks/verify.js';
 
 export interface GatewayOptions {
-  config: Pick<Config, 'port' | 'host' | 'sandbox' | 'introspection' | 'corsOrigins' | 'bodyLimitBytes'>;
+  config: Pick<Config, 'port' | 'host' | 'sandbox' | 'introspection' | 'corsOrigins' | 'bodyLimitBytes' | 'instanceId'>;
   logger: Logger;
   upstream: UpstreamSettings;
+  bus: EventBus;
+  webhookVerifier: WebhookVerifier;
+  /** graphql-ws: how long a socket may stay without `connection_init`; default 3 s. */
+  connectionInitWaitTimeoutMs?: number;
+  /** graphql-ws keep-alive ping interval; default 12 s. */
+  keepAliveMs?: number;
 }
 
 export interface Gateway {
   /** Base URL, e.g. http://127.0.0.1:4000 */
   url: string;
   httpServer: Server;
-  /** Stops accepting work, lets in-flight requests finish, then closes every socket. */
+  metrics: Metrics;
+  /** Stops accepting work, closes sockets (1001), lets in-flight requests finish. */
   close(): Promise<void>;
 }
 
-/** HTTP server: express + Apollo Server on /graphql, health endpoints, one error style. */
+/** HTTP server: express + Apollo Server and graphql-ws on /graphql, the webhook route, health endpoints. */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const { config, logger, upstream } = options;
+  const { config, logger, upstream, bus } = options;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
   const httpServer = createServer(app);
   const schema = createSchema();
+  const metrics = createMetrics({ subscriptions: () => bus.listenerCount(), dedupeEarlyEvictions: () => bus.earlyEvictions() });
+  const createContext = createContextFactory(logger, upstream, bus);
+  const formatError = createErrorFormatter(logger);
+  const webSockets = startWebSocketEndpoint({
+    httpServer,
+    schema,
+    createContext,
+    formatError,
+    logger,
+    metrics,
+    maxPayloadBytes: config.bodyLimitBytes,
+    connectionInitWaitTimeoutMs: options.connectionInitWaitTimeoutMs ?? 3_000,
+    keepAliveMs: options.keepAliveMs ?? 12_000,
+  });
   const apollo = createApolloServer({
     schema,
     httpServer,
     logger,
+    formatError,
     sandbox: config.sandbox,
     introspection: config.introspection,
+    beforeDrain: () => webSockets.close(),
   });
   await apollo.start();
-  const createContext = createContextFactory(logger, upstream);
-  let ready = true;
+  let stopping = false;
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', (_req, res) => {
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'shutting-down' });
+    const ready = !stopping && bus.isReady();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : stopping ? 'stopping' : 'not-ready', eventBus: bus.isReady() });
   });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  app.use(webhookRouter({ verifier: options.webhookVerifier, bus, logger, metrics, instanceId: config.instanceId }));
 
   app.use(
     '/graphql',
     cors({ origin: config.corsOrigins ?? true, maxAge: 600 }),
     express.json({ limit: config.bodyLimitBytes }),
     (req, res, next) => {
-      // express leaves the body undefined for other content types; Apollo then answers 500.
-      // A client's wrong Content-Type is a client error: say so.
+      // express leaves the body undefined for other content types, and Apollo would answer 500:
+      // a client's wrong Content-Type is the client's error, so say so.
       if (req.method === 'POST' && req.body === undefined) {
         sendGraphQLStyleError(res, 415, 'POST requests must have Content-Type: application/json.', ErrorCode.BAD_REQUEST);
         return;
@@ -86,14 +118,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
 
   return {
-    url,
+    url: `http://${host}:${address.port}`,
     httpServer,
+    metrics,
     async close() {
-      ready = false;
-      await apollo.stop(); // the drain plugin closes the HTTP server and waits for requests
+      stopping = true;
+      await apollo.stop(); // closes the sockets first, then drains and closes the HTTP server
     },
   };
 }

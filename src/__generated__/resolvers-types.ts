@@ -9,6 +9,7 @@ import type { PermissionRole } from '../datasources/schedules.dto.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ConnectionDto, ListConnectionsResponse, ConnectionSyncConfigDto, ListEventFromCalendarsDto, SyncToCalendarDto, PrimaryCalendarDto, CalendarDto } from '../datasources/external-calendars.dto.js';
 import type { ScheduleDto, LocationDto, ConferencingDetailsDto, PermissionDto } from '../datasources/schedules.dto.js';
+import type { ScheduleEventPayload } from '../realtime/events.js';
 import type { UserErrorData } from '../inputs/user-input.js';
 import type { GatewayContext } from '../context.js';
 export type Maybe<T> = T | null;
@@ -53,6 +54,20 @@ export type ConferencingDetails = {
   /** Meeting password (1–100 characters). */
   password?: Maybe<Scalars['String']['output']>;
   /** Conferencing provider. */
+  type: ConferencingType;
+};
+
+/** Video-conference details, as sent to Wix. */
+export type ConferencingDetailsInput = {
+  /** Meeting ID at the conferencing provider (1–150 characters). */
+  externalId?: InputMaybe<Scalars['String']['input']>;
+  /** URL for guests (1–2000 characters). */
+  guestUrl?: InputMaybe<Scalars['String']['input']>;
+  /** URL for the host (1–2000 characters). */
+  hostUrl?: InputMaybe<Scalars['String']['input']>;
+  /** Meeting password (1–100 characters). */
+  password?: InputMaybe<Scalars['String']['input']>;
+  /** Conferencing provider (required). */
   type: ConferencingType;
 };
 
@@ -188,17 +203,41 @@ export type Location = {
   type: LocationType;
 };
 
+/** A location, as sent to Wix. */
+export type LocationInput = {
+  /** Address, as free text. */
+  address?: InputMaybe<Scalars['String']['input']>;
+  /** ID of the business location; only for `BUSINESS`. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  /** Location name (1–150 characters). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Kind of location (required). */
+  type: LocationType;
+};
+
 export { LocationType };
 
 /** Root of every write operation. */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Change a schedule (Update Schedule). Invalid input is answered with `userErrors`
+   * (`INVALID_ARGUMENT`) and never sent to Wix; a stale `revision` or a cancelled schedule is a user
+   * error too. Subscribers of `scheduleUpdated` see the change once Wix's webhook arrives.
+   */
+  updateSchedule: UpdateSchedulePayload;
+  /**
    * Change what a connection imports and exports (Update Sync Config). Invalid input is answered
    * with `userErrors` (`INVALID_ARGUMENT`) and never sent to Wix; a provider that cannot do what was
    * asked answers `NOT_SUPPORTED_BY_PROVIDER`; an unknown connection `NOT_FOUND`.
    */
   updateSyncConfig: UpdateSyncConfigPayload;
+};
+
+
+/** Root of every write operation. */
+export type MutationUpdateScheduleArgs = {
+  schedule: UpdateScheduleInput;
 };
 
 
@@ -303,7 +342,110 @@ export type Schedule = {
   updatedDate?: Maybe<Scalars['DateTime']['output']>;
 };
 
+/**
+ * A schedule was cancelled: a `wix.calendar.v3.schedule_cancelled` webhook, or an update to
+ * `status: CANCELLED` (delivered once, whichever arrives first).
+ */
+export type ScheduleCancelled = ScheduleEvent & {
+  __typename?: 'ScheduleCancelled';
+  /** Position in the gateway's event log; pass it as `since` to resume after this event. */
+  cursor: Scalars['String']['output'];
+  /** The Wix event ID; unique per event. */
+  eventId: Scalars['ID']['output'];
+  /** When the schedule was cancelled at Wix. */
+  eventTime: Scalars['DateTime']['output'];
+  /** The cancelled schedule. */
+  schedule: Schedule;
+  /** Wix's `entityEventSequence` for this schedule (an int64 as a string). */
+  sequence: Scalars['String']['output'];
+};
+
+/** A schedule was created (Wix webhook `wix.calendar.v3.schedule_created`). */
+export type ScheduleCreated = ScheduleEvent & {
+  __typename?: 'ScheduleCreated';
+  /** Position in the gateway's event log; pass it as `since` to resume after this event. */
+  cursor: Scalars['String']['output'];
+  /** The Wix event ID; unique per event. */
+  eventId: Scalars['ID']['output'];
+  /** When the schedule was created at Wix. */
+  eventTime: Scalars['DateTime']['output'];
+  /** The new schedule. */
+  schedule: Schedule;
+  /** Wix's `entityEventSequence` for this schedule (an int64 as a string). */
+  sequence: Scalars['String']['output'];
+};
+
+/**
+ * A schedule change pushed live from a verified Wix webhook. Events arrive once each (Wix's
+ * redeliveries are dropped) and in order per schedule (an event older than one already delivered is
+ * dropped).
+ */
+export type ScheduleEvent = {
+  /** Position in the gateway's event log. Pass it as `since` to resume after this event with nothing missed and nothing repeated. */
+  cursor: Scalars['String']['output'];
+  /** The Wix event ID; unique per event. */
+  eventId: Scalars['ID']['output'];
+  /** When the change happened at Wix. */
+  eventTime: Scalars['DateTime']['output'];
+  /** The schedule as the webhook carried it (no extra call to Wix). */
+  schedule: Schedule;
+  /** Wix's `entityEventSequence` for this schedule (an int64 as a string): it grows with every change of the schedule. */
+  sequence: Scalars['String']['output'];
+};
+
 export { ScheduleStatus };
+
+/** A schedule was changed (Wix webhook `wix.calendar.v3.schedule_updated`). A cancellation is also an update to `status: CANCELLED`. */
+export type ScheduleUpdate = ScheduleEvent & {
+  __typename?: 'ScheduleUpdate';
+  /** Position in the gateway's event log; pass it as `since` to resume after this event. */
+  cursor: Scalars['String']['output'];
+  /** The Wix event ID; unique per event. */
+  eventId: Scalars['ID']['output'];
+  /** When the change happened at Wix. */
+  eventTime: Scalars['DateTime']['output'];
+  /** The schedule after the change. */
+  schedule: Schedule;
+  /** Wix's `entityEventSequence` for this schedule (an int64 as a string). */
+  sequence: Scalars['String']['output'];
+};
+
+/** Live schedule changes over WebSocket (graphql-transport-ws on `/graphql`). */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Cancellations as they happen. `scheduleIds` and `since` work as in `scheduleUpdated`. */
+  scheduleCancelled: ScheduleCancelled;
+  /** New schedules as they are created. `scheduleIds` and `since` work as in `scheduleUpdated`. */
+  scheduleCreated: ScheduleCreated;
+  /**
+   * Schedule changes as they happen. With `since`, first every matching change after that cursor
+   * still in the gateway's log, then live, with no gap and no duplicate between the two. A malformed
+   * cursor is `BAD_USER_INPUT`; one older than the log holds is `CURSOR_EXPIRED` (query again, then
+   * subscribe without `since`).
+   */
+  scheduleUpdated: ScheduleUpdate;
+};
+
+
+/** Live schedule changes over WebSocket (graphql-transport-ws on `/graphql`). */
+export type SubscriptionScheduleCancelledArgs = {
+  scheduleIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  since?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Live schedule changes over WebSocket (graphql-transport-ws on `/graphql`). */
+export type SubscriptionScheduleCreatedArgs = {
+  scheduleIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  since?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Live schedule changes over WebSocket (graphql-transport-ws on `/graphql`). */
+export type SubscriptionScheduleUpdatedArgs = {
+  scheduleIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  since?: InputMaybe<Scalars['String']['input']>;
+};
 
 /** New sync settings for a connection. Give at least one half; a half left out stays as it is. */
 export type SyncConfigInput = {
@@ -328,6 +470,42 @@ export type SyncToCalendarInput = {
   enabled: Scalars['Boolean']['input'];
   /** Where to export; omit to keep the provider's default. */
   target?: InputMaybe<ExportTargetInput>;
+};
+
+/**
+ * Changes to a schedule (Update Schedule is a PATCH): only the fields given change. `id` and the
+ * `revision` you read are required; a stale revision is refused.
+ */
+export type UpdateScheduleInput = {
+  /** Whether the time zone follows the site's business time zone. */
+  businessTimeZoneEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** New default capacity (0 or more). */
+  defaultCapacity?: InputMaybe<Scalars['Int']['input']>;
+  /** New default video-conference details. */
+  defaultConferencingDetails?: InputMaybe<ConferencingDetailsInput>;
+  /** New default location. */
+  defaultLocation?: InputMaybe<LocationInput>;
+  /** New default title of events (1–200 characters). */
+  defaultTitle?: InputMaybe<Scalars['String']['input']>;
+  /** New extended fields: `{ namespaces: { <namespace>: {...} } }`. */
+  extendedFields?: InputMaybe<Scalars['JSON']['input']>;
+  /** Schedule ID. */
+  id: Scalars['ID']['input'];
+  /** New name (1–200 characters). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The schedule's current revision, as read (optimistic concurrency). */
+  revision: Scalars['String']['input'];
+  /** New IANA time zone (1–150 characters), e.g. `Europe/Berlin`. */
+  timeZone?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of `updateSchedule`. */
+export type UpdateSchedulePayload = {
+  __typename?: 'UpdateSchedulePayload';
+  /** The schedule after the change; null whenever `userErrors` is not empty. */
+  schedule?: Maybe<Schedule>;
+  /** Why the change was not made (for example a stale revision or a cancelled schedule); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** Result of `updateSyncConfig`. */
@@ -444,6 +622,7 @@ export type ResolversTypes = {
   CalendarSelection: ResolverTypeWrapper<ListEventFromCalendarsDto>;
   CalendarType: CalendarType;
   ConferencingDetails: ResolverTypeWrapper<ConferencingDetailsDto>;
+  ConferencingDetailsInput: ConferencingDetailsInput;
   ConferencingType: ConferencingType;
   Connection: ResolverTypeWrapper<ConnectionDto>;
   ConnectionErrorReason: ConnectionErrorReason;
@@ -464,6 +643,7 @@ export type ResolversTypes = {
   ListEventFromCalendars: ResolverTypeWrapper<ListEventFromCalendarsDto>;
   ListEventFromCalendarsInput: ListEventFromCalendarsInput;
   Location: ResolverTypeWrapper<LocationDto>;
+  LocationInput: LocationInput;
   LocationType: LocationType;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Permission: ResolverTypeWrapper<PermissionDto>;
@@ -472,11 +652,18 @@ export type ResolversTypes = {
   PrimaryCalendar: ResolverTypeWrapper<PrimaryCalendarDto>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Schedule: ResolverTypeWrapper<ScheduleDto>;
+  ScheduleCancelled: ResolverTypeWrapper<ScheduleEventPayload>;
+  ScheduleCreated: ResolverTypeWrapper<ScheduleEventPayload>;
+  ScheduleEvent: ResolverTypeWrapper<ScheduleEventPayload>;
   ScheduleStatus: ScheduleStatus;
+  ScheduleUpdate: ResolverTypeWrapper<ScheduleEventPayload>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SyncConfigInput: SyncConfigInput;
   SyncToCalendar: ResolverTypeWrapper<SyncToCalendarDto>;
   SyncToCalendarInput: SyncToCalendarInput;
+  UpdateScheduleInput: UpdateScheduleInput;
+  UpdateSchedulePayload: ResolverTypeWrapper<Omit<UpdateSchedulePayload, 'schedule' | 'userErrors'> & { schedule?: Maybe<ResolversTypes['Schedule']>, userErrors: Array<ResolversTypes['UserError']> }>;
   UpdateSyncConfigPayload: ResolverTypeWrapper<Omit<UpdateSyncConfigPayload, 'connection' | 'userErrors'> & { connection?: Maybe<ResolversTypes['Connection']>, userErrors: Array<ResolversTypes['UserError']> }>;
   UserError: ResolverTypeWrapper<UserErrorData>;
 };
@@ -486,6 +673,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   CalendarSelection: ListEventFromCalendarsDto;
   ConferencingDetails: ConferencingDetailsDto;
+  ConferencingDetailsInput: ConferencingDetailsInput;
   Connection: ConnectionDto;
   ConnectionList: ListConnectionsResponse;
   ConnectionSyncConfig: ConnectionSyncConfigDto;
@@ -503,16 +691,24 @@ export type ResolversParentTypes = {
   ListEventFromCalendars: ListEventFromCalendarsDto;
   ListEventFromCalendarsInput: ListEventFromCalendarsInput;
   Location: LocationDto;
+  LocationInput: LocationInput;
   Mutation: Record<PropertyKey, never>;
   Permission: PermissionDto;
   PermissionIdentity: PermissionIdentity;
   PrimaryCalendar: PrimaryCalendarDto;
   Query: Record<PropertyKey, never>;
   Schedule: ScheduleDto;
+  ScheduleCancelled: ScheduleEventPayload;
+  ScheduleCreated: ScheduleEventPayload;
+  ScheduleEvent: ScheduleEventPayload;
+  ScheduleUpdate: ScheduleEventPayload;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   SyncConfigInput: SyncConfigInput;
   SyncToCalendar: SyncToCalendarDto;
   SyncToCalendarInput: SyncToCalendarInput;
+  UpdateScheduleInput: UpdateScheduleInput;
+  UpdateSchedulePayload: Omit<UpdateSchedulePayload, 'schedule' | 'userErrors'> & { schedule?: Maybe<ResolversParentTypes['Schedule']>, userErrors: Array<ResolversParentTypes['UserError']> };
   UpdateSyncConfigPayload: Omit<UpdateSyncConfigPayload, 'connection' | 'userErrors'> & { connection?: Maybe<ResolversParentTypes['Connection']>, userErrors: Array<ResolversParentTypes['UserError']> };
   UserError: UserErrorData;
 };
@@ -604,6 +800,7 @@ export type LocationResolvers<ContextType = GatewayContext, ParentType extends R
 export type LocationTypeResolvers = EnumResolverSignature<{ BUSINESS?: any, CUSTOM?: any, CUSTOMER?: any, UNKNOWN_TYPE?: any }, ResolversTypes['LocationType']>;
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  updateSchedule?: Resolver<ResolversTypes['UpdateSchedulePayload'], ParentType, ContextType, RequireFields<MutationUpdateScheduleArgs, 'schedule'>>;
   updateSyncConfig?: Resolver<ResolversTypes['UpdateSyncConfigPayload'], ParentType, ContextType, RequireFields<MutationUpdateSyncConfigArgs, 'connectionId' | 'syncConfig'>>;
 };
 
@@ -648,11 +845,53 @@ export type ScheduleResolvers<ContextType = GatewayContext, ParentType extends R
   updatedDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
+export type ScheduleCancelledResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ScheduleCancelled'] = ResolversParentTypes['ScheduleCancelled']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  eventTime?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  schedule?: Resolver<ResolversTypes['Schedule'], ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ScheduleCreatedResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ScheduleCreated'] = ResolversParentTypes['ScheduleCreated']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  eventTime?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  schedule?: Resolver<ResolversTypes['Schedule'], ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ScheduleEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ScheduleEvent'] = ResolversParentTypes['ScheduleEvent']> = {
+  __resolveType: TypeResolveFn<'ScheduleCancelled' | 'ScheduleCreated' | 'ScheduleUpdate', ParentType, ContextType>;
+};
+
 export type ScheduleStatusResolvers = EnumResolverSignature<{ ACTIVE?: any, CANCELLED?: any, UNKNOWN_STATUS?: any }, ResolversTypes['ScheduleStatus']>;
+
+export type ScheduleUpdateResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ScheduleUpdate'] = ResolversParentTypes['ScheduleUpdate']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  eventTime?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  schedule?: Resolver<ResolversTypes['Schedule'], ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  scheduleCancelled?: SubscriptionResolver<ResolversTypes['ScheduleCancelled'], "scheduleCancelled", ParentType, ContextType, Partial<SubscriptionScheduleCancelledArgs>>;
+  scheduleCreated?: SubscriptionResolver<ResolversTypes['ScheduleCreated'], "scheduleCreated", ParentType, ContextType, Partial<SubscriptionScheduleCreatedArgs>>;
+  scheduleUpdated?: SubscriptionResolver<ResolversTypes['ScheduleUpdate'], "scheduleUpdated", ParentType, ContextType, Partial<SubscriptionScheduleUpdatedArgs>>;
+};
 
 export type SyncToCalendarResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SyncToCalendar'] = ResolversParentTypes['SyncToCalendar']> = {
   enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['ExportTarget']>, ParentType, ContextType>;
+};
+
+export type UpdateSchedulePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UpdateSchedulePayload'] = ResolversParentTypes['UpdateSchedulePayload']> = {
+  schedule?: Resolver<Maybe<ResolversTypes['Schedule']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type UpdateSyncConfigPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UpdateSyncConfigPayload'] = ResolversParentTypes['UpdateSyncConfigPayload']> = {
@@ -692,8 +931,14 @@ export type Resolvers<ContextType = GatewayContext> = {
   PrimaryCalendar?: PrimaryCalendarResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Schedule?: ScheduleResolvers<ContextType>;
+  ScheduleCancelled?: ScheduleCancelledResolvers<ContextType>;
+  ScheduleCreated?: ScheduleCreatedResolvers<ContextType>;
+  ScheduleEvent?: ScheduleEventResolvers<ContextType>;
   ScheduleStatus?: ScheduleStatusResolvers;
+  ScheduleUpdate?: ScheduleUpdateResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   SyncToCalendar?: SyncToCalendarResolvers<ContextType>;
+  UpdateSchedulePayload?: UpdateSchedulePayloadResolvers<ContextType>;
   UpdateSyncConfigPayload?: UpdateSyncConfigPayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
 };

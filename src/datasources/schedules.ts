@@ -51,6 +51,19 @@ export class SchedulesApi {
     return this.#get.load(id);
   }
 
+  /** Update Schedule (a PATCH: id, revision and the fields that change); throws for the mutation to report. */
+  async update(schedule: { id: string; revision: string } & Record<string, unknown>): Promise<ScheduleDto> {
+    const response = await this.#http.call(GetScheduleResponse, {
+      endpoint: 'schedules.update',
+      method: 'PATCH',
+      path: `${BASE}/${encodeURIComponent(schedule.id)}`,
+      body: { schedule },
+    });
+    this.#get.clear(schedule.id).prime(schedule.id, response.schedule);
+    this.#byId.clear(schedule.id).prime(schedule.id, response.schedule);
+    return response.schedule;
+  }
+
   async #fetchOne(id: string): Promise<ScheduleDto | null> {
     try {
       const response = await this.#http.call(GetScheduleResponse, {

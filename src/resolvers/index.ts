@@ -13,10 +13,13 @@ import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { DateTime, JSON } from './scalars.js';
 import { Schedule } from './Schedule.js';
+import { ScheduleEvent } from './ScheduleEvent.js';
+import { Subscription } from './Subscription.js';
 
 export const resolvers = {
   Query,
   Mutation,
+  Subscription,
   Connection,
   ListEventFromCalendars,
   SyncToCalendar,
@@ -26,6 +29,7 @@ export const resolvers = {
   DedicatedCalendar,
   CalendarSelection,
   Schedule,
+  ScheduleEvent,
   DateTime,
   JSON,
 } satisfies Resolvers;

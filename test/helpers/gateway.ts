@@ -1,6 +1,10 @@
 import { pino, type Logger } from 'pino';
 import { ApiKeyCredentials } from '../../src/datasources/wix-http.js';
+import type { KeyObject } from 'node:crypto';
+import type { EventBus } from '../../src/realtime/bus.js';
+import { MemoryEventBus } from '../../src/realtime/memory-bus.js';
 import { startGateway, type Gateway } from '../../src/server.js';
+import { WebhookVerifier } from '../../src/webhooks/verify.js';
 
 export const TEST_API_KEY = 'test-api-key';
 export const TEST_SITE_ID = '0c4a5a3e-8d5f-4a49-9a57-0e7c4f3a1b2d';
@@ -14,6 +18,11 @@ export interface TestGatewayOptions {
   logger?: Logger;
   sandbox?: boolean;
   introspection?: boolean;
+  /** Default: a fresh in-memory bus, closed with the gateway. */
+  bus?: EventBus;
+  webhookKeys?: KeyObject[];
+  instanceId?: string;
+  connectionInitWaitTimeoutMs?: number;
 }
 
 export interface GraphQLResult<T = Record<string, unknown>> {
@@ -23,13 +32,20 @@ export interface GraphQLResult<T = Record<string, unknown>> {
 }
 
 export interface TestGateway extends Gateway {
+  bus: EventBus;
+  /** ws://…/graphql */
+  wsUrl: string;
   /** POSTs one operation to /graphql and returns the parsed body with the HTTP status. */
   graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult<T>>;
 }
 
 /** A real gateway on a random loopback port, talking to `upstreamUrl` in API-key mode. */
 export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
+  const bus = options.bus ?? new MemoryEventBus();
   const gateway = await startGateway({
+    bus,
+    webhookVerifier: new WebhookVerifier(options.webhookKeys ?? []),
+    ...(options.connectionInitWaitTimeoutMs ? { connectionInitWaitTimeoutMs: options.connectionInitWaitTimeoutMs } : {}),
     config: {
       port: 0,
       host: '127.0.0.1',
@@ -37,6 +53,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       introspection: options.introspection ?? true,
       corsOrigins: undefined,
       bodyLimitBytes: 1_024 * 1_024,
+      instanceId: options.instanceId,
     },
     logger: options.logger ?? pino({ level: 'silent' }),
     upstream: {
@@ -48,6 +65,12 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   });
   return {
     ...gateway,
+    bus,
+    wsUrl: `${gateway.url.replace(/^http/, 'ws')}/graphql`,
+    async close() {
+      await gateway.close();
+      if (!options.bus) await bus.close();
+    },
     async graphql<T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
       const response = await fetch(`${gateway.url}/graphql`, {
         method: 'POST',

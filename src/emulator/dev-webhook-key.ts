@@ -1,0 +1,34 @@
+/**
+ * The embedded emulator's webhook signing key. It is public on purpose: it exists only so that the
+ * emulator, `npm run webhook:send` and a gateway in emulator mode agree on a key with no setup. A
+ * gateway configured for real Wix never trusts it (it trusts only WIX_WEBHOOK_PUBLIC_KEY).
+ */
+export const DEV_WEBHOOK_PRIVATE_KEY_PEM = `-----BEGIN PRIVATE KEY-----
+MIIEugIBADANBgkqhkiG9w0BAQEFAASCBKQwggSgAgEAAoIBAQC2SC/BJeM2/R6j
+3IjuE/mvo8e9D/jYjN/m5lecbgr2k54bgYHjVeT3ncML+1I6FaGzGMbVKMFqxQMz
+5hovgx2n5zA4O8Dw6M2Hggb2ks46vnXrJSgREWBWgnH24msBMhzgCaDUXJroln8T
+GYBXcwbJq2AypZi/e9hnnADqSpeBLr4HIzHv9RtIaV3TsKFGO1og8eEjV2gthE1L
+HNpfNCLJugXtVGfU+RqSoJe/aOJLYZV45ngJqZiO8VaCB05Ds7oH6/Jv5NgImaY4
+isJ8uUpp6EOB0prDnDEJWUY+tLX24ofN7DA5TrYpB+cg5DkfB2WhmdQo6Ep8gdyE
+MKM+yp8dAgMBAAECggEAC0cJYqh2wkmEF8c71t74LQcJAzLLG+VmBOHDZzONDMGy
+n9OyDDVIO+RQKPGc82hbNLrCXSBvDFgGtrNJyMln5aIcDZ6aH/gx9GxLBKkDMVyP
+QcPEEtTsYkMidzp9kaQJZ/hbMZ2jx+K9F0VrTKhv3GefRVg8IbyxIC06sUQkKM3M
+kcoMaKpmiHNNoAxam3T4+yDJwPCai02nM5cK9tqc8X6qz0G73A0OFEtkCcgNnHvE
+cD/dqE0PSSneotyDdIhYx1uLu5h/TEhTzOXc3JFIWmdI7AS6919fl2AS8IHZ4DUH
+PwHdA6jHMf9uiSq7ChoPypi0Ij04I00fsAiIKT9QUQKBgQD2CHWg+3uwxs8bKgkX
+5sHnWGpvuFeER51MYexMD7jlzBbhFrCdM4ILlWKwXMciuMZH3SNJEKAYHFipjVqu
+XX2q8qG3xB+OeCTR8MaDH2bFA5PXT+XXNAViedCjVY7/fM6nMEIrg5pdjwjmTG/x
+DeUGbS7pVMhqk3ybGix5/3jSwwKBgQC9qpUZPnZEhzYJNO+ul/zUg2MwUdky3g+X
+A7vitdUS+grA9dZbZY2nRmNYHcO2XOUoUHvYK3WeXEyWQ7EGMxUlEtQCfbVHPfsY
+eaqLexJmWygERfCzTp7eomltP+PQx8Nu4fNXHOI2wM6QfgCveZ6sshJEzXkK5RGG
+n6B581XonwJ/GfLKdTAQ25QcQ8ErNFoiGUQ59Y57rHfhHy00vtDpr1LXFuZNuka0
+cIRQ5Ejkt8TFJM8t6YbXW7OhpkBCUCGMH3t3kuocaepB9+JtDWdCb4TxEsRaeVgD
+OV+foZpkeo2vPfLZB73ZigSL674kEEhm30akq/dFK/hiK/mWt0c6dwKBgDMUZ8c+
+rTdTetgL66kHwc2x/NqckHREnco79TPfaJ0NviutiadfuECekk6+5WCNsCGlW1Ui
+jzCxBudJH7ndtAoiAfsRw+qF5MP4sFeUM6ZhUmukMmj3+Y1YDDCiDkbCJf4M2C5T
+1xCL6JW9eY3IoVU9N/JTrA+lFY0+HEf7ot1dAoGAUuf7/eD8IrX0FvdYT9HPvoJy
+BI1t7iIzaNBdQ++ttaBRjkSk9NZ/gAxNRuNWgEflMz3al3GL2XLUlFsbeE5p9/d9
+9yxt+DVAhh8WgzUtuNHmfVZaDkOX2D0vfyeQjqfyRdGjhl6IqdikqoUrPy9LKI1L
+RoR2wTOuh4/13Ajqn9A=
+-----END PRIVATE KEY-----
+`;

@@ -1,0 +1,70 @@
+/**
+ * A push-to-pull queue: an AsyncIterableIterator fed by `push`, ended by `end` or by the consumer
+ * (`return`, which graphql-ws calls when the client completes or goes away). `onClose` runs exactly
+ * once either way, so a listener registered for the queue is always removed.
+ */
+export class AsyncQueue<T> implements AsyncIterableIterator<T> {
+  readonly #buffer: T[] = [];
+  readonly #waiting: Array<{ resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void }> = [];
+  #done = false;
+  #error: unknown;
+  readonly #onClose: () => void;
+
+  constructor(onClose: () => void = () => {}) {
+    this.#onClose = onClose;
+  }
+
+  get size(): number {
+    return this.#buffer.length;
+  }
+
+  get closed(): boolean {
+    return this.#done;
+  }
+
+  push(value: T): void {
+    if (this.#done) return;
+    const waiter = this.#waiting.shift();
+    if (waiter) waiter.resolve({ value, done: false });
+    else this.#buffer.push(value);
+  }
+
+  /** Ends the stream; with an error, the consumer's next read rejects with it (after buffered items). */
+  end(error?: unknown): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#error = error;
+    this.#onClose();
+    for (const waiter of this.#waiting.splice(0)) {
+      if (error === undefined) waiter.resolve({ value: undefined, done: true });
+      else waiter.reject(error);
+    }
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    const value = this.#buffer.shift();
+    if (value !== undefined) return Promise.resolve({ value, done: false });
+    if (this.#done) {
+      const error = this.#error;
+      this.#error = undefined;
+      return error === undefined ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.#buffer.length = 0;
+    this.end();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<T>> {
+    this.#buffer.length = 0;
+    this.end();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
+}

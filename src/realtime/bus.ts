@@ -1,0 +1,38 @@
+import type { BusEvent, ScheduleChange } from './events.js';
+
+/** What became of a published change. Only `accepted` changes reach subscribers. */
+export type PublishVerdict = 'accepted' | 'duplicate' | 'stale';
+
+export interface PublishResult {
+  verdict: PublishVerdict;
+  /** The event as logged, when accepted (its topics may be fewer than the change's: see ordering). */
+  event?: BusEvent;
+}
+
+export interface SubscribeOptions {
+  /** Resume after this cursor: replay what the log holds after it, then go live. */
+  since?: string | undefined;
+  filter: (event: BusEvent) => boolean;
+}
+
+/**
+ * The event bus: deduplication on the Wix event id, ordering per schedule by
+ * `entityEventSequence`, a bounded replayable log, and fan-out to subscribers. One interface, an
+ * in-memory implementation for one process and a Redis one for several.
+ */
+export interface EventBus {
+  /** Resolves once the change is safely on the bus (or known as a duplicate or stale). */
+  publish(change: ScheduleChange): Promise<PublishResult>;
+  /**
+   * Matching events, replayed from `since` then live. Throws BadUserInputError for a malformed
+   * cursor and CursorExpiredError for one the log no longer covers.
+   */
+  subscribe(options: SubscribeOptions): Promise<AsyncIterableIterator<BusEvent>>;
+  /** Subscriptions currently attached in this process. */
+  listenerCount(): number;
+  /** Event ids the bus forgot before their 48 hours because its store was full (in memory only). */
+  earlyEvictions(): number;
+  /** Whether the bus can serve (Redis connected, when configured). */
+  isReady(): boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,41 @@
+import type { SubscriptionResolvers } from '../__generated__/resolvers-types.js';
+import { BadUserInputError } from '../errors.js';
+import type { BusEvent, ScheduleEventPayload, ScheduleTopic } from '../realtime/events.js';
+import type { GatewayContext } from '../context.js';
+
+const SCHEDULE_IDS_MAX = 1_000;
+
+interface ScheduleEventArgs {
+  scheduleIds?: readonly string[] | null;
+  since?: string | null;
+}
+
+/** One subscription field: the bus's events of one topic, filtered by schedule id, as payloads. */
+function scheduleEvents(topic: ScheduleTopic) {
+  return {
+    subscribe: async (_: unknown, { scheduleIds, since }: ScheduleEventArgs, { bus }: GatewayContext) => {
+      if (scheduleIds && scheduleIds.length > SCHEDULE_IDS_MAX) {
+        throw new BadUserInputError(`Give at most ${SCHEDULE_IDS_MAX} scheduleIds.`, ['scheduleIds']);
+      }
+      const ids = scheduleIds ? new Set(scheduleIds) : undefined;
+      return bus.subscribe({
+        since: since ?? undefined,
+        filter: (event) => event.topics.includes(topic) && (!ids || ids.has(event.entityId)),
+      });
+    },
+    resolve: (event: BusEvent): ScheduleEventPayload => ({
+      eventId: event.eventId,
+      eventTime: event.eventTime,
+      sequence: event.sequence,
+      cursor: event.cursor,
+      schedule: event.schedule,
+      topic,
+    }),
+  };
+}
+
+export const Subscription: SubscriptionResolvers = {
+  scheduleUpdated: scheduleEvents('updated'),
+  scheduleCreated: scheduleEvents('created'),
+  scheduleCancelled: scheduleEvents('cancelled'),
+};
