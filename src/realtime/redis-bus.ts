@@ -13,7 +13,9 @@ import { subscribeWithReplay, type EventLog } from './subscription.js';
 
 /**
  * Dedupe, ordering and append in one atomic step, so two instances that get the same redelivery
- * at once still deliver it once. KEYS: seen-id key, ordering hash, stream. ARGV: TTL (s), sequence,
+ * at once still deliver it once. Entries get dense ids `<n>-0` from a counter, so a trimmed gap
+ * after a cursor is visible (Redis 7.0 does not record what MAXLEN trimmed).
+ * KEYS: seen-id key, ordering hash, stream, counter. ARGV: TTL (s), sequence,
  * topics (comma-separated), stream max length, event JSON. Sequences are int64 decimal strings
  * compared by length then bytes (Lua numbers are doubles and would lose precision).
  */
@@ -41,7 +43,7 @@ if known[1] then
 end
 redis.call('HSET', KEYS[2], 'seq', seq, 'topics', all)
 redis.call('EXPIRE', KEYS[2], ARGV[1])
-local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'topics', deliver, 'event', ARGV[5])
+local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], redis.call('INCR', KEYS[4]) .. '-0', 'topics', deliver, 'event', ARGV[5])
 return {'accepted', id, deliver}
 `;
 
@@ -86,7 +88,7 @@ export class RedisEventBus implements EventBus, EventLog {
   readonly #commands: Redis;
   readonly #reader: Redis;
   readonly #options: RedisBusOptions;
-  readonly #keys: { stream: string; logId: string; seen: string; order: string };
+  readonly #keys: { stream: string; counter: string; logId: string; seen: string; order: string };
   #logId = '';
   #closed = false;
   #tail: Promise<void> = Promise.resolve();
@@ -94,7 +96,7 @@ export class RedisEventBus implements EventBus, EventLog {
   private constructor(options: RedisBusOptions) {
     this.#options = options;
     const prefix = options.prefix ?? 'calendar-gateway:';
-    this.#keys = { stream: `${prefix}events`, logId: `${prefix}log-id`, seen: `${prefix}seen:`, order: `${prefix}order:` };
+    this.#keys = { stream: `${prefix}events`, counter: `${prefix}events-count`, logId: `${prefix}log-id`, seen: `${prefix}seen:`, order: `${prefix}order:` };
     // Commands fail at once while Redis is away (the webhook then answers 503 and Wix retries)
     // instead of queueing for an unknown time.
     this.#commands = new Redis(options.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
@@ -102,7 +104,7 @@ export class RedisEventBus implements EventBus, EventLog {
     for (const [name, connection] of [['commands', this.#commands], ['reader', this.#reader]] as const) {
       connection.on('error', (error: Error) => options.logger.warn({ connection: name, reason: error.message }, 'redis connection error'));
     }
-    this.#commands.defineCommand('publishScheduleEvent', { numberOfKeys: 3, lua: PUBLISH_SCRIPT });
+    this.#commands.defineCommand('publishScheduleEvent', { numberOfKeys: 4, lua: PUBLISH_SCRIPT });
   }
 
   static async connect(options: RedisBusOptions): Promise<RedisEventBus> {
@@ -130,6 +132,7 @@ export class RedisEventBus implements EventBus, EventLog {
       `${this.#keys.seen}${change.eventId}`,
       `${this.#keys.order}${change.entityId}`,
       this.#keys.stream,
+      this.#keys.counter,
       Math.round(DEDUPE_TTL_MS / 1_000),
       change.sequence,
       topics.join(','),
@@ -193,13 +196,13 @@ export class RedisEventBus implements EventBus, EventLog {
 
   async readAfter(cursor: string): Promise<BusEvent[]> {
     const { kind, logId, position } = decodeCursor(cursor);
-    if (kind !== 'r' || logId !== this.#logId || !position.includes('-')) throw new CursorExpiredError();
-    const info = await this.#streamInfo();
-    if (!info) return [];
-    // Expired when an entry newer than the cursor was trimmed, or the cursor is from the future.
-    if (compareStreamIds(info.maxDeletedId, position) > 0 || compareStreamIds(position, info.lastGeneratedId) > 0) {
-      throw new CursorExpiredError();
-    }
+    const after = /^(\d+)-0$/.exec(position)?.[1];
+    if (kind !== 'r' || logId !== this.#logId || after === undefined) throw new CursorExpiredError();
+    const [oldest] = await this.#commands.xrange(this.#keys.stream, '-', '+', 'COUNT', 1);
+    const newest = BigInt((await this.#commands.get(this.#keys.counter)) ?? '0');
+    const oldestKept = oldest ? BigInt(oldest[0].split('-')[0] ?? '0') : newest + 1n;
+    // Expired when an entry right after the cursor was trimmed, or the cursor is from the future.
+    if (BigInt(after) + 1n < oldestKept || BigInt(after) > newest) throw new CursorExpiredError();
     const events: BusEvent[] = [];
     let from = position;
     for (;;) {
@@ -211,19 +214,6 @@ export class RedisEventBus implements EventBus, EventLog {
       }
       if (entries.length < READ_BATCH) return events;
     }
-  }
-
-  async #streamInfo(): Promise<{ maxDeletedId: string; lastGeneratedId: string } | undefined> {
-    let raw: unknown[];
-    try {
-      raw = (await this.#commands.xinfo('STREAM', this.#keys.stream)) as unknown[];
-    } catch (error) {
-      if (error instanceof Error && /no such key/i.test(error.message)) return undefined;
-      throw error;
-    }
-    const info = new Map<string, unknown>();
-    for (let i = 0; i + 1 < raw.length; i += 2) info.set(String(raw[i]), raw[i + 1]);
-    return { maxDeletedId: String(info.get('max-deleted-entry-id') ?? '0-0'), lastGeneratedId: String(info.get('last-generated-id') ?? '0-0') };
   }
 
   compare(a: string, b: string): number {
