@@ -21,7 +21,7 @@ const QUEUE_LIMIT = 10_000;
  */
 export async function subscribeWithReplay(hub: LocalHub, log: EventLog, options: SubscribeOptions): Promise<AsyncIterableIterator<BusEvent>> {
   const { since, filter } = options;
-  let pending: BusEvent[] | undefined = since ? [] : undefined;
+  let pending: BusEvent[] | undefined = since === undefined ? undefined : [];
   const queue: AsyncQueue<BusEvent> = new AsyncQueue(() => remove());
   const push = (event: BusEvent) => {
     if (queue.size >= QUEUE_LIMIT) {
@@ -35,7 +35,7 @@ export async function subscribeWithReplay(hub: LocalHub, log: EventLog, options:
     if (pending) pending.push(event);
     else push(event);
   });
-  if (!since) return queue;
+  if (since === undefined) return queue;
 
   let replay: BusEvent[];
   try {
