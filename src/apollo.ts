@@ -106,6 +106,7 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Gateway
     schema,
     introspection,
     csrfPrevention: true,
+    stopOnTerminationSignals: false, // the process entry stops everything in order on SIGTERM / SIGINT
     includeStacktraceInErrorResponses: false,
     formatError,
     logger: {

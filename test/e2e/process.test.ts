@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Runs the real entry point (what `npm start` runs) with the given environment. */
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let stderr = '';
+  let buffered = '';
+  const waiters: Array<{ test: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }> = [];
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const parts = buffered.split('\n');
+    buffered = parts.pop() ?? '';
+    for (const line of parts.filter(Boolean)) {
+      lines.push(line);
+      let record: Record<string, unknown> = {};
+      try {
+        record = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        // kept in `lines`; the test asserts every line is JSON
+      }
+      for (const waiter of [...waiters]) if (waiter.test(record)) waiters.splice(waiters.indexOf(waiter), 1) && waiter.resolve(record);
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return {
+    child,
+    lines,
+    stderr: () => stderr,
+    waitForLine: (test: (line: Record<string, unknown>) => boolean) => new Promise<Record<string, unknown>>((resolve) => waiters.push({ test, resolve })),
+  };
+}
+
+describe('the process (npm start)', () => {
+  it('starts on the emulator, prints only JSON log lines, serves, and stops cleanly on SIGTERM', async () => {
+    const proc = run({ PORT: '0', LOG_LEVEL: 'info' });
+    const ready = await proc.waitForLine((line) => typeof line.msg === 'string' && line.msg.startsWith('gateway ready'));
+    const url = String(ready.url);
+    const result = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ connections { connections { id schedule { name } } } }' }) });
+    expect(result.status).toBe(200);
+    expect(((await result.json()) as { data: { connections: { connections: unknown[] } } }).data.connections.connections.length).toBeGreaterThan(0);
+    expect(proc.lines.some((line) => line.includes('embedded Wix emulator'))).toBe(true);
+    proc.child.kill('SIGTERM');
+    const [code] = (await once(proc.child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    for (const line of proc.lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    expect(proc.stderr()).toBe('');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ WIX_API_KEY: 'k' }, 'WIX_SITE_ID'],
+    [{ WIX_API_URL: 'not a url', WIX_API_KEY: 'k', WIX_SITE_ID: 's' }, 'WIX_API_URL'],
+    [{ SANDBOX: 'maybe' }, 'SANDBOX'],
+    [{ WIX_WEBHOOK_PUBLIC_KEY: 'not-a-key' }, 'WIX_WEBHOOK_PUBLIC_KEY'],
+  ])('refuses to start with %o, naming %s', async (env, variable) => {
+    const proc = run(env);
+    const [code] = (await once(proc.child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    const fatal = proc.lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.level === 60);
+    expect(String(fatal?.reason)).toContain(variable);
+  });
+});
