@@ -160,7 +160,8 @@ export function convertFailure(status: number, text: string): GatewayError {
   if (status === 403) return new ForbiddenError('Wix does not allow the gateway to do this.');
   if (status === 400 || details?.validationError) {
     const violations = details?.validationError?.fieldViolations ?? [];
-    return new WixValidationError(violations.flatMap((v) => (v.field ? [v.field.split('.')] : [])));
+    // `a.b[0].c` → ['a', 'b', '0', 'c']
+    return new WixValidationError(violations.flatMap((v) => (v.field ? [v.field.split(/[.[\]]+/).filter(Boolean)] : [])));
   }
   const bare = bareStatusCodes[status];
   if (bare) return new WixApplicationError(bare, status);
