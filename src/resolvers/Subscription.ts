@@ -2,6 +2,7 @@ import type { SubscriptionResolvers } from '../__generated__/resolvers-types.js'
 import { BadUserInputError } from '../errors.js';
 import type { BusEvent, ScheduleEventPayload, ScheduleTopic } from '../realtime/events.js';
 import type { GatewayContext } from '../context.js';
+import { mayReceive } from '../auth/caller.js';
 
 const SCHEDULE_IDS_MAX = 1_000;
 
@@ -13,14 +14,15 @@ interface ScheduleEventArgs {
 /** One subscription field: the bus's events of one topic, filtered by schedule id, as payloads. */
 function scheduleEvents(topic: ScheduleTopic) {
   return {
-    subscribe: async (_: unknown, { scheduleIds, since }: ScheduleEventArgs, { bus }: GatewayContext) => {
+    subscribe: async (_: unknown, { scheduleIds, since }: ScheduleEventArgs, { bus, caller }: GatewayContext) => {
       if (scheduleIds && scheduleIds.length > SCHEDULE_IDS_MAX) {
         throw new BadUserInputError(`Give at most ${SCHEDULE_IDS_MAX} scheduleIds.`, ['scheduleIds']);
       }
       const ids = scheduleIds ? new Set(scheduleIds) : undefined;
       return bus.subscribe({
         since: since ?? undefined,
-        filter: (event) => event.topics.includes(topic) && (!ids || ids.has(event.entityId)),
+        // Tenancy first: a subscriber only ever sees its own tenant's events.
+        filter: (event) => mayReceive(caller, event.instanceId) && event.topics.includes(topic) && (!ids || ids.has(event.entityId)),
       });
     },
     resolve: (event: BusEvent): ScheduleEventPayload => ({
