@@ -102,7 +102,7 @@ describe('List Events', () => {
   it('walks every page exactly once with the cursor', async () => {
     const everything = await listEvents(window('&cursorPaging.limit=1000'));
     const seen: ExternalEvent[] = [];
-    let response = await listEvents(window('&cursorPaging.limit=7'));
+    let response = await listEvents(window('&cursorPaging.limit=40'));
     for (;;) {
       expect(response.body.pagingMetadata.count).toBe(response.body.events.length);
       seen.push(...response.body.events);
