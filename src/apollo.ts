@@ -3,7 +3,8 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
+import { assertMayRun } from './auth/authorize.js';
 import Negotiator from 'negotiator';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
@@ -30,6 +31,9 @@ export interface ApolloOptions {
   introspection: boolean;
   /** Runs when the server starts draining: closes the WebSocket endpoint. */
   beforeDrain: () => Promise<void>;
+  /** Depth, cost, alias and directive limits (src/limits.ts). */
+  validationRules: ValidationRule[];
+  maxTokens: number;
 }
 
 /**
@@ -101,13 +105,16 @@ function legacyJsonStatusPlugin(): ApolloServerPlugin<GatewayContext> {
 }
 
 export function createApolloServer(options: ApolloOptions): ApolloServer<GatewayContext> {
-  const { schema, httpServer, logger, formatError, sandbox, introspection, beforeDrain } = options;
+  const { schema, httpServer, logger, formatError, sandbox, introspection, beforeDrain, validationRules, maxTokens } = options;
   return new ApolloServer<GatewayContext>({
     schema,
     introspection,
     csrfPrevention: true,
     stopOnTerminationSignals: false, // the process entry stops everything in order on SIGTERM / SIGINT
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    validationRules,
+    parseOptions: { maxTokens },
     formatError,
     logger: {
       debug: (message) => logger.debug(message),
@@ -126,6 +133,15 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Gateway
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, footer: false })
         : ApolloServerPluginLandingPageDisabled(),
       operationLogPlugin(),
+      {
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ operation, contextValue }) {
+              assertMayRun(contextValue.caller, operation?.operation);
+            },
+          };
+        },
+      },
       legacyJsonStatusPlugin(),
     ],
   });

@@ -10,6 +10,9 @@ import { createEventBus } from './realtime/create-bus.js';
 import { startGateway, type Gateway } from './server.js';
 import { parseWebhookPublicKeys } from './webhooks/keys.js';
 import { WebhookVerifier } from './webhooks/verify.js';
+import { createAuthenticator } from './auth/authenticator.js';
+import { SignJWT } from 'jose';
+import { WRITE_ROLE } from './auth/caller.js';
 
 export interface App {
   gateway: Gateway;
@@ -49,10 +52,22 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     logger.warn('WIX_WEBHOOK_PUBLIC_KEY is not set: every webhook will be answered 401 and no live updates will flow');
   }
 
+  const authenticator = createAuthenticator(config.auth, { servedTenant: config.wix.kind === 'api-key' ? config.instanceId : undefined });
+  if (config.auth.kind === 'open') {
+    logger.warn(
+      { reason: config.auth.reason },
+      config.auth.reason === 'disabled'
+        ? 'AUTH_DISABLED=true: callers are not authenticated and every subscriber sees every event'
+        : 'no caller authentication configured (AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY or AUTH_JWKS_URL): the gateway is open, for development only',
+    );
+  } else if (emulator && config.auth.secret) {
+    logger.info({ devToken: await devToken(config.auth.secret, config.auth, emulator.instanceId) }, 'emulator mode: a development token for the demo tenant (Authorization: Bearer <devToken>), valid 24 h');
+  }
+
   let bus: EventBus | undefined;
   try {
     bus = await createEventBus(config, logger);
-    const gateway = await startGateway({ config, logger, upstream, bus, webhookVerifier: new WebhookVerifier(webhookKeys) });
+    const gateway = await startGateway({ config, logger, upstream, bus, authenticator, webhookVerifier: new WebhookVerifier(webhookKeys) });
     emulator?.setWebhookUrl(`${gateway.url}/webhooks/wix`);
     const started = bus;
     return {
@@ -70,4 +85,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     await emulator?.close();
     throw error;
   }
+}
+
+/** A ready-to-paste token for the emulator's demo tenant, with the write role. */
+async function devToken(secret: string, auth: { issuer?: string | undefined; audience?: string | undefined; tenantClaim: string }, tenant: string): Promise<string> {
+  let jwt = new SignJWT({ [auth.tenantClaim]: tenant, roles: [WRITE_ROLE] }).setProtectedHeader({ alg: 'HS256' }).setSubject('dev').setIssuedAt().setExpirationTime('24h');
+  if (auth.issuer) jwt = jwt.setIssuer(auth.issuer);
+  if (auth.audience) jwt = jwt.setAudience(auth.audience);
+  return jwt.sign(new TextEncoder().encode(secret));
 }

@@ -11,11 +11,21 @@ const bool = z
 
 const port = z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0).max(65_535);
 
+const count = (min: number, max: number, fallback: number) =>
+  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max).default(fallback);
+
 const optionalText = z
   .string()
   .transform((value) => value.trim())
   .transform((value) => (value === '' ? undefined : value))
   .optional();
+
+const list = optionalText.transform((value) =>
+  value
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 const EnvSchema = z.object({
   NODE_ENV: optionalText,
@@ -27,21 +37,72 @@ const EnvSchema = z.object({
   WIX_SITE_ID: optionalText,
   WIX_APP_ID: optionalText,
   WIX_APP_SECRET: optionalText,
-  WIX_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(5_000),
+  WIX_TIMEOUT_MS: count(1, 120_000, 5_000),
+  WIX_MAX_ATTEMPTS: count(1, 5, 3),
+  WIX_BREAKER_THRESHOLD: count(1, 1_000, 5),
+  WIX_BREAKER_HALF_OPEN_MS: count(100, 600_000, 10_000),
+  REQUEST_DEADLINE_MS: count(100, 300_000, 15_000),
   WIX_WEBHOOK_PUBLIC_KEY: optionalText,
   WIX_INSTANCE_ID: optionalText,
   EMULATOR_PORT: port.default(0),
   SANDBOX: bool.optional(),
   INTROSPECTION: bool.optional(),
-  CORS_ORIGINS: optionalText,
+  CORS_ORIGINS: list,
   REDIS_URL: optionalText,
-  EVENT_LOG_SIZE: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50 * 1_024 * 1_024).default(1_024 * 1_024),
+  EVENT_LOG_SIZE: count(10, 10_000_000, 10_000),
+  BODY_LIMIT_BYTES: count(1_024, 50 * 1_024 * 1_024, 1_024 * 1_024),
+  AUTH_JWT_SECRET: optionalText.refine((value) => value === undefined || value.length >= 32, 'must be at least 32 characters'),
+  AUTH_JWT_PUBLIC_KEY: optionalText,
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  AUTH_ISSUER: optionalText,
+  AUTH_AUDIENCE: optionalText,
+  AUTH_TENANT_CLAIM: z.string().min(1).default('instanceId'),
+  AUTH_DISABLED: bool.optional(),
+  LIMIT_DEPTH: count(2, 100, 15),
+  LIMIT_COST: count(10, 1_000_000, 5_000),
+  LIMIT_ALIASES: count(1, 1_000, 30),
+  LIMIT_TOKENS: count(10, 1_000_000, 2_000),
+  LIMIT_DIRECTIVES: count(1, 1_000, 50),
+  RATE_LIMIT_PER_MINUTE: count(0, 1_000_000, 600),
+  WS_MAX_SUBSCRIPTIONS: count(1, 10_000, 100),
+  WS_MAX_BUFFERED_BYTES: count(1_024, 1_024 * 1_024 * 1_024, 4 * 1_024 * 1_024),
 });
 
 export type WixMode =
   | { kind: 'api-key'; baseUrl: string; apiKey: string; siteId: string }
   | { kind: 'emulator'; port: number };
+
+/** How callers prove who they are; `open` only outside production or when disabled on purpose. */
+export type AuthMode =
+  | { kind: 'open'; reason: 'not-configured' | 'disabled' }
+  | {
+      kind: 'jwt';
+      secret?: string | undefined;
+      publicKey?: string | undefined;
+      jwksUrl?: string | undefined;
+      issuer?: string | undefined;
+      audience?: string | undefined;
+      tenantClaim: string;
+    };
+
+export interface Limits {
+  depth: number;
+  cost: number;
+  aliases: number;
+  tokens: number;
+  directives: number;
+  ratePerMinute: number;
+  wsMaxSubscriptions: number;
+  wsMaxBufferedBytes: number;
+}
+
+export interface Resilience {
+  timeoutMs: number;
+  maxAttempts: number;
+  breakerThreshold: number;
+  breakerHalfOpenMs: number;
+  deadlineMs: number;
+}
 
 export interface Config {
   production: boolean;
@@ -49,7 +110,9 @@ export interface Config {
   host: string;
   logLevel: string;
   wix: WixMode;
+  /** Per-call timeout; kept beside `resilience` for the callers that only need it. */
   wixTimeoutMs: number;
+  resilience: Resilience;
   webhookPublicKey: string | undefined;
   instanceId: string | undefined;
   sandbox: boolean;
@@ -58,6 +121,8 @@ export interface Config {
   redisUrl: string | undefined;
   eventLogSize: number;
   bodyLimitBytes: number;
+  auth: AuthMode;
+  limits: Limits;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +151,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { kind: 'api-key', baseUrl: e.WIX_API_URL, apiKey: e.WIX_API_KEY, siteId: e.WIX_SITE_ID }
       : { kind: 'emulator', port: e.EMULATOR_PORT };
 
+  const verifiers = [e.AUTH_JWT_SECRET, e.AUTH_JWT_PUBLIC_KEY, e.AUTH_JWKS_URL].filter(Boolean).length;
+  if (verifiers > 1) {
+    throw new ConfigError('AUTH_JWT_SECRET / AUTH_JWT_PUBLIC_KEY / AUTH_JWKS_URL: set one of them, not several.');
+  }
+  let auth: AuthMode;
+  if (e.AUTH_DISABLED) auth = { kind: 'open', reason: 'disabled' };
+  else if (verifiers === 1) {
+    auth = {
+      kind: 'jwt',
+      secret: e.AUTH_JWT_SECRET,
+      publicKey: e.AUTH_JWT_PUBLIC_KEY,
+      jwksUrl: e.AUTH_JWKS_URL,
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      tenantClaim: e.AUTH_TENANT_CLAIM,
+    };
+  } else if (production) {
+    throw new ConfigError(
+      'AUTH_JWT_SECRET: production needs caller authentication (AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY or AUTH_JWKS_URL), or AUTH_DISABLED=true to run open on purpose.',
+    );
+  } else auth = { kind: 'open', reason: 'not-configured' };
+
   return {
     production,
     port: e.PORT,
@@ -93,13 +180,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     wix,
     wixTimeoutMs: e.WIX_TIMEOUT_MS,
+    resilience: {
+      timeoutMs: e.WIX_TIMEOUT_MS,
+      maxAttempts: e.WIX_MAX_ATTEMPTS,
+      breakerThreshold: e.WIX_BREAKER_THRESHOLD,
+      breakerHalfOpenMs: e.WIX_BREAKER_HALF_OPEN_MS,
+      deadlineMs: e.REQUEST_DEADLINE_MS,
+    },
     webhookPublicKey: e.WIX_WEBHOOK_PUBLIC_KEY,
     instanceId: e.WIX_INSTANCE_ID,
     sandbox: e.SANDBOX ?? !production,
     introspection: e.INTROSPECTION ?? !production,
-    corsOrigins: e.CORS_ORIGINS?.split(',').map((origin) => origin.trim()).filter(Boolean),
+    corsOrigins: e.CORS_ORIGINS,
     redisUrl: e.REDIS_URL,
     eventLogSize: e.EVENT_LOG_SIZE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    auth,
+    limits: {
+      depth: e.LIMIT_DEPTH,
+      cost: e.LIMIT_COST,
+      aliases: e.LIMIT_ALIASES,
+      tokens: e.LIMIT_TOKENS,
+      directives: e.LIMIT_DIRECTIVES,
+      ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
+      wsMaxSubscriptions: e.WS_MAX_SUBSCRIPTIONS,
+      wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    },
   };
 }

@@ -4,10 +4,13 @@ import { ExternalCalendarsApi } from './datasources/external-calendars.js';
 import { SchedulesApi } from './datasources/schedules.js';
 import { WixHttpClient, type WixCredentials } from './datasources/wix-http.js';
 import type { EventBus } from './realtime/bus.js';
+import type { Caller } from './auth/caller.js';
 
 /** What every resolver gets: one per operation, built the same way for HTTP and WebSocket. */
 export interface GatewayContext {
   requestId: string;
+  /** Who is calling (the open caller when auth is not configured). */
+  caller: Caller;
   logger: Logger;
   wix: WixApis;
   /** The process-wide event bus, for subscriptions. */
@@ -32,6 +35,7 @@ export interface UpstreamSettings {
 export interface ContextInput {
   /** The caller's request id (`x-request-id`), if it sent one worth keeping. */
   requestId?: string | undefined;
+  caller: Caller;
 }
 
 export type ContextFactory = (input: ContextInput) => GatewayContext;
@@ -40,7 +44,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** The one context builder (STYLE.md habit 5), shared by the HTTP endpoint and graphql-ws. */
 export function createContextFactory(logger: Logger, upstream: UpstreamSettings, bus: EventBus): ContextFactory {
-  return ({ requestId: offered }) => {
+  return ({ requestId: offered, caller }) => {
     const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
     const requestLogger = logger.child({ requestId });
     const http = new WixHttpClient({
@@ -53,6 +57,7 @@ export function createContextFactory(logger: Logger, upstream: UpstreamSettings,
     });
     return {
       requestId,
+      caller,
       logger: requestLogger,
       bus,
       wix: {

@@ -37,14 +37,22 @@ export class BadUserInputError extends GatewayError {
 }
 
 export class UnauthenticatedError extends GatewayError {
-  constructor(message = 'Authentication is required.') {
-    super(message, ErrorCode.UNAUTHENTICATED);
+  /** `httpStatus`: the status Apollo answers with when this is thrown while building the context. */
+  constructor(message = 'Authentication is required.', httpStatus?: number) {
+    super(message, ErrorCode.UNAUTHENTICATED, httpStatus ? { http: { status: httpStatus } } : {});
   }
 }
 
 export class ForbiddenError extends GatewayError {
   constructor(message = 'Not allowed.') {
     super(message, ErrorCode.FORBIDDEN);
+  }
+}
+
+/** Too many requests from one caller: slow down. */
+export class RateLimitedError extends GatewayError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many requests: retry in ${retryAfterSeconds} s.`, 'RATE_LIMITED');
   }
 }
 

@@ -7,9 +7,13 @@ import type { Logger } from 'pino';
 import { createApolloServer, createErrorFormatter } from './apollo.js';
 import type { Config } from './config.js';
 import { createContextFactory, type UpstreamSettings } from './context.js';
-import { ErrorCode } from './errors.js';
+import { ErrorCode, UnauthenticatedError } from './errors.js';
 import { httpErrorHandler, sendGraphQLStyleError } from './http-errors.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import type { Authenticator } from './auth/authenticator.js';
+import { OPEN_CALLER } from './auth/caller.js';
+import { authenticateHttp, rateLimit, type HttpLocals } from './http-auth.js';
+import { limitRules } from './limits.js';
 import type { EventBus } from './realtime/bus.js';
 import { startWebSocketEndpoint } from './realtime/websocket.js';
 import { createSchema } from './schema.js';
@@ -17,7 +21,8 @@ import { webhookRouter } from './webhooks/route.js';
 import type { WebhookVerifier } from './webhooks/verify.js';
 
 export interface GatewayOptions {
-  config: Pick<Config, 'port' | 'host' | 'sandbox' | 'introspection' | 'corsOrigins' | 'bodyLimitBytes' | 'instanceId'>;
+  config: Pick<Config, 'port' | 'host' | 'sandbox' | 'introspection' | 'corsOrigins' | 'bodyLimitBytes' | 'instanceId' | 'limits'>;
+  authenticator: Authenticator;
   logger: Logger;
   upstream: UpstreamSettings;
   bus: EventBus;
@@ -47,16 +52,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const metrics = createMetrics({ subscriptions: () => bus.listenerCount(), dedupeEarlyEvictions: () => bus.earlyEvictions() });
   const createContext = createContextFactory(logger, upstream, bus);
   const formatError = createErrorFormatter(logger);
+  const validationRules = limitRules(config.limits);
   const webSockets = startWebSocketEndpoint({
     httpServer,
     schema,
     createContext,
+    authenticator: options.authenticator,
     formatError,
     logger,
     metrics,
+    validationRules,
+    maxTokens: config.limits.tokens,
+    allowedOrigins: config.corsOrigins,
     maxPayloadBytes: config.bodyLimitBytes,
     connectionInitWaitTimeoutMs: options.connectionInitWaitTimeoutMs ?? 3_000,
     keepAliveMs: options.keepAliveMs ?? 12_000,
+    maxSubscriptionsPerSocket: config.limits.wsMaxSubscriptions,
+    maxBufferedBytes: config.limits.wsMaxBufferedBytes,
   });
   const apollo = createApolloServer({
     schema,
@@ -66,6 +78,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     sandbox: config.sandbox,
     introspection: config.introspection,
     beforeDrain: () => webSockets.close(),
+    validationRules,
+    maxTokens: config.limits.tokens,
   });
   await apollo.start();
   let stopping = false;
@@ -86,6 +100,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(
     '/graphql',
     cors({ origin: config.corsOrigins ?? true, maxAge: 600 }),
+    authenticateHttp(options.authenticator),
+    rateLimit(config.limits.ratePerMinute),
     express.json({ limit: config.bodyLimitBytes }),
     (req, res, next) => {
       // express leaves the body undefined for other content types, and Apollo would answer 500:
@@ -98,7 +114,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const context = createContext({ requestId: req.get('x-request-id') });
+        const caller = (res.locals as Partial<HttpLocals>).caller ?? (options.authenticator.open ? OPEN_CALLER : undefined);
+        // Only a request that skipped authentication (a browser GET asking for HTML) lacks a caller.
+        if (!caller) throw new UnauthenticatedError('A bearer token is required.', 401);
+        const context = createContext({ requestId: req.get('x-request-id'), caller });
         res.setHeader('x-request-id', context.requestId);
         return context;
       },

@@ -1,8 +1,23 @@
 import type { Server } from 'node:http';
-import { GraphQLError, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/authenticator.js';
+import { assertMayRun } from '../auth/authorize.js';
+import type { Caller } from '../auth/caller.js';
 import type { ContextFactory } from '../context.js';
 import type { Metrics } from '../metrics.js';
 
@@ -10,15 +25,23 @@ export interface WebSocketOptions {
   httpServer: Server;
   schema: GraphQLSchema;
   createContext: ContextFactory;
+  authenticator: Authenticator;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   logger: Logger;
   metrics: Metrics;
+  validationRules: ValidationRule[];
+  maxTokens: number;
+  /** Browser origins allowed to open a socket (the `Origin` of the handshake); any when undefined. */
+  allowedOrigins: string[] | undefined;
   /** Largest message a client may send. */
   maxPayloadBytes: number;
   /** How long a socket may stay without `connection_init` (graphql-ws closes it with 4408). */
   connectionInitWaitTimeoutMs: number;
   /** Interval of keep-alive pings. */
   keepAliveMs: number;
+  maxSubscriptionsPerSocket: number;
+  /** A socket whose unsent data grows past this is too slow to keep up: it is closed. */
+  maxBufferedBytes: number;
 }
 
 export interface WebSocketEndpoint {
@@ -26,33 +49,90 @@ export interface WebSocketEndpoint {
   close(): Promise<void>;
 }
 
+interface SocketExtra {
+  caller?: Caller;
+  [key: PropertyKey]: unknown;
+}
+
+/** Close code for a consumer too slow to keep up (RFC 6455: 1008, policy violation). */
+const SLOW_CONSUMER = 1008;
+
 /**
- * graphql-ws (graphql-transport-ws) on the HTTP server's `/graphql`: the same schema and the same
- * context builder as HTTP, one fresh context per operation. Close codes are graphql-ws's own.
+ * graphql-ws (graphql-transport-ws) on the HTTP server's `/graphql`: the same schema, limits, auth
+ * rules and context builder as HTTP, one fresh context per operation. Close codes are graphql-ws's
+ * own: 4403 for a refused or expired token, 4408 for a missing `connection_init`, 4400 for a bad message.
  */
 export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndpoint {
-  const { httpServer, schema, createContext, formatError, logger, metrics } = options;
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: options.maxPayloadBytes });
-  wsServer.on('connection', (socket) => {
+  const { httpServer, schema, createContext, authenticator, formatError, logger, metrics, allowedOrigins } = options;
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: options.maxPayloadBytes,
+    // The browser's Origin is checked against CORS_ORIGINS; clients that send none (servers) pass.
+    verifyClient: ({ origin }: { origin: string | undefined }) => !allowedOrigins || !origin || allowedOrigins.includes(origin),
+  });
+  wsServer.on('connection', (socket: WebSocket) => {
     metrics.sockets.inc();
     socket.once('close', () => metrics.sockets.dec());
+    guardAgainstSlowConsumer(socket, options.maxBufferedBytes, logger);
   });
   // The same masking as over HTTP: gateway errors as they are, anything else a bare internal error.
-  const mask = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
-  const cleanup = useServer(
+  const mask = (errors: readonly GraphQLError[]) =>
+    errors.map((error) => formatError(error.toJSON(), error)) as unknown as readonly GraphQLError[];
+  const refuse = (error: GraphQLError) => mask([error]);
+  const rules = [...specifiedRules, ...options.validationRules];
+
+  const cleanup = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema,
       connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs,
-      context: (ctx) => {
+      onConnect: async (ctx) => {
+        const offered = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        try {
+          const caller = await authenticator.authenticate(typeof offered === 'string' ? offered : undefined);
+          ctx.extra.caller = caller;
+          if (caller.expiresAt !== undefined) closeAtExpiry(ctx.extra.socket, caller.expiresAt);
+          return true;
+        } catch {
+          return false; // graphql-ws closes with 4403 Forbidden
+        }
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const caller = ctx.extra.caller;
+        if (!caller) return refuse(new GraphQLError('Not acknowledged.'));
+        if (Object.keys(ctx.subscriptions).length >= options.maxSubscriptionsPerSocket) {
+          return refuse(new GraphQLError(`At most ${options.maxSubscriptionsPerSocket} operations per socket.`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } }));
+        }
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: options.maxTokens });
+        } catch (error) {
+          return refuse(error instanceof GraphQLError ? new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }) : new GraphQLError('Cannot parse the document.'));
+        }
+        const invalid = validate(schema, document, rules);
+        if (invalid.length > 0) {
+          return mask(invalid.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })));
+        }
+        try {
+          assertMayRun(caller, getOperationAST(document, payload.operationName)?.operation);
+        } catch (error) {
+          return refuse(error as GraphQLError);
+        }
         const requestId = ctx.extra.request.headers['x-request-id'];
-        return createContext({ requestId: typeof requestId === 'string' ? requestId : undefined });
+        return {
+          schema,
+          document,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+          contextValue: createContext({ requestId: typeof requestId === 'string' ? requestId : undefined, caller }),
+        };
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
         const executionResult = result as ExecutionResult;
         if (!executionResult.errors?.length) return undefined;
-        return { ...executionResult, errors: mask(executionResult.errors) } as unknown as ExecutionResult;
+        return { ...executionResult, errors: mask(executionResult.errors) } as ExecutionResult;
       },
-      onError: (_ctx, _id, _payload, errors) => mask(errors) as unknown as readonly GraphQLError[],
+      onError: (_ctx, _id, _payload, errors) => mask(errors),
     },
     wsServer,
     options.keepAliveMs,
@@ -62,5 +142,33 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
     async close() {
       await cleanup.dispose();
     },
+  };
+}
+
+/** A token that expires closes its socket, so the client reconnects with a fresh one. */
+function closeAtExpiry(socket: WebSocket, expiresAt: number): void {
+  const timer = setTimeout(() => socket.close(CloseCode.Forbidden, 'Token expired'), Math.max(0, expiresAt - Date.now()));
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
+/**
+ * Every message to a socket passes here: if what the socket has not yet taken keeps growing past
+ * the limit, the client is not reading, and it is closed instead of holding memory for it.
+ */
+function guardAgainstSlowConsumer(socket: WebSocket, maxBufferedBytes: number, logger: Logger): void {
+  const send = socket.send.bind(socket) as (data: unknown, callback?: (error?: Error) => void) => void;
+  (socket as unknown as { send: typeof send }).send = (data, callback) => {
+    if (socket.bufferedAmount > maxBufferedBytes) {
+      if (socket.readyState === socket.OPEN) {
+        logger.warn({ bufferedBytes: socket.bufferedAmount }, 'closing a WebSocket too slow to keep up');
+        socket.close(SLOW_CONSUMER, 'Too slow: messages were not read');
+        // A client that stops reading may never answer the close handshake either.
+        setTimeout(() => socket.terminate(), 1_000).unref();
+      }
+      callback?.();
+      return;
+    }
+    send(data, callback);
   };
 }

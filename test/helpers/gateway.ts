@@ -5,6 +5,20 @@ import type { EventBus } from '../../src/realtime/bus.js';
 import { MemoryEventBus } from '../../src/realtime/memory-bus.js';
 import { startGateway, type Gateway } from '../../src/server.js';
 import { WebhookVerifier } from '../../src/webhooks/verify.js';
+import { createAuthenticator, type Authenticator } from '../../src/auth/authenticator.js';
+import type { Limits } from '../../src/config.js';
+
+/** The defaults of the configuration table. */
+export const DEFAULT_LIMITS: Limits = {
+  depth: 15,
+  cost: 5_000,
+  aliases: 30,
+  tokens: 2_000,
+  directives: 50,
+  ratePerMinute: 0,
+  wsMaxSubscriptions: 100,
+  wsMaxBufferedBytes: 4 * 1_024 * 1_024,
+};
 
 export const TEST_API_KEY = 'test-api-key';
 export const TEST_SITE_ID = '0c4a5a3e-8d5f-4a49-9a57-0e7c4f3a1b2d';
@@ -23,6 +37,9 @@ export interface TestGatewayOptions {
   webhookKeys?: KeyObject[];
   instanceId?: string;
   connectionInitWaitTimeoutMs?: number;
+  authenticator?: Authenticator;
+  limits?: Partial<Limits>;
+  corsOrigins?: string[];
 }
 
 export interface GraphQLResult<T = Record<string, unknown>> {
@@ -45,13 +62,15 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   const gateway = await startGateway({
     bus,
     webhookVerifier: new WebhookVerifier(options.webhookKeys ?? []),
+    authenticator: options.authenticator ?? createAuthenticator({ kind: 'open', reason: 'not-configured' }),
     ...(options.connectionInitWaitTimeoutMs ? { connectionInitWaitTimeoutMs: options.connectionInitWaitTimeoutMs } : {}),
     config: {
       port: 0,
       host: '127.0.0.1',
       sandbox: options.sandbox ?? true,
       introspection: options.introspection ?? true,
-      corsOrigins: undefined,
+      corsOrigins: options.corsOrigins,
+      limits: { ...DEFAULT_LIMITS, ...options.limits },
       bodyLimitBytes: 1_024 * 1_024,
       instanceId: options.instanceId,
     },

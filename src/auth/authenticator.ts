@@ -1,0 +1,74 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { AuthMode } from '../config.js';
+import { ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { OPEN_CALLER, type Caller } from './caller.js';
+
+export interface Authenticator {
+  readonly open: boolean;
+  /**
+   * Verifies an `Authorization: Bearer <jwt>` value and returns the caller. Throws
+   * UnauthenticatedError for a missing or bad token and ForbiddenError for a tenant this gateway
+   * does not serve.
+   */
+  authenticate(authorization: string | undefined): Promise<Caller>;
+}
+
+type Verifier = { key: Uint8Array | KeyObject | JWTVerifyGetKey; algorithms: string[] };
+
+function verifierOf(mode: Extract<AuthMode, { kind: 'jwt' }>): Verifier {
+  if (mode.secret) return { key: new TextEncoder().encode(mode.secret), algorithms: ['HS256'] };
+  if (mode.publicKey) {
+    let key: KeyObject;
+    try {
+      key = createPublicKey(mode.publicKey.includes('-----BEGIN') ? mode.publicKey : Buffer.from(mode.publicKey, 'base64').toString('utf8'));
+    } catch {
+      throw new Error('AUTH_JWT_PUBLIC_KEY: not a valid public key PEM.');
+    }
+    if (key.asymmetricKeyType === 'rsa') return { key, algorithms: ['RS256'] };
+    if (key.asymmetricKeyType === 'ec') return { key, algorithms: ['ES256'] };
+    throw new Error(`AUTH_JWT_PUBLIC_KEY: ${key.asymmetricKeyType ?? 'this'} keys are not supported; use RSA (RS256) or EC P-256 (ES256).`);
+  }
+  if (mode.jwksUrl) return { key: createRemoteJWKSet(new URL(mode.jwksUrl)), algorithms: ['RS256', 'ES256'] };
+  throw new Error('AUTH_JWT_SECRET: no verification key configured.');
+}
+
+const BEARER = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/i;
+
+/**
+ * Caller authentication with jose: HS256 with a shared secret, or RS256 / ES256 with a public key
+ * or a JWKS URL; issuer and audience checked when configured; `exp` required.
+ */
+export function createAuthenticator(mode: AuthMode, options: { servedTenant?: string | undefined } = {}): Authenticator {
+  if (mode.kind === 'open') return { open: true, authenticate: () => Promise.resolve(OPEN_CALLER) };
+  const verifier = verifierOf(mode);
+  return {
+    open: false,
+    async authenticate(authorization) {
+      const token = authorization ? BEARER.exec(authorization.trim())?.[1] : undefined;
+      if (!token) throw new UnauthenticatedError(authorization ? 'The Authorization header is not `Bearer <JWT>`.' : 'A bearer token is required.');
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, verifier.key as Uint8Array, {
+          algorithms: verifier.algorithms,
+          requiredClaims: ['exp'],
+          ...(mode.issuer ? { issuer: mode.issuer } : {}),
+          ...(mode.audience ? { audience: mode.audience } : {}),
+        }));
+      } catch (error) {
+        throw new UnauthenticatedError(error instanceof errors.JWTExpired ? 'The token has expired.' : 'The token is not valid.');
+      }
+      const tenant = payload[mode.tenantClaim];
+      if (typeof tenant !== 'string' || tenant === '') throw new UnauthenticatedError(`The token has no \`${mode.tenantClaim}\` claim naming the tenant.`);
+      if (options.servedTenant && tenant !== options.servedTenant) throw new ForbiddenError('This gateway does not serve your tenant.');
+      const roles = Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : [];
+      return {
+        authenticated: true,
+        subject: payload.sub,
+        tenant,
+        roles: new Set(roles),
+        expiresAt: typeof payload.exp === 'number' ? payload.exp * 1_000 : undefined,
+      };
+    },
+  };
+}

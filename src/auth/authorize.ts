@@ -1,0 +1,10 @@
+import type { OperationTypeNode } from 'graphql';
+import { ForbiddenError } from '../errors.js';
+import { WRITE_ROLE, type Caller } from './caller.js';
+
+/** Mutations need the write role; queries and subscriptions need only a valid token. Same rule on HTTP and WebSocket. */
+export function assertMayRun(caller: Caller, operation: OperationTypeNode | undefined): void {
+  if (operation === 'mutation' && !caller.roles.has(WRITE_ROLE)) {
+    throw new ForbiddenError(`Mutations need the \`${WRITE_ROLE}\` role.`);
+  }
+}
