@@ -38,14 +38,14 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       webhookPrivateKeyPem: DEV_WEBHOOK_PRIVATE_KEY_PEM,
       logger: logger.child({ component: 'emulator' }),
     });
-    upstream = { baseUrl: emulator.url, credentials: new ApiKeyCredentials(emulator.apiKey, emulator.siteId), timeoutMs: config.wixTimeoutMs };
+    upstream = { baseUrl: emulator.url, credentials: new ApiKeyCredentials(emulator.apiKey, emulator.siteId) };
     webhookKeys = [...configuredKeys, createPublicKey(emulator.webhookPublicKeyPem)];
     logger.info(
       { emulatorUrl: emulator.url, siteId: emulator.siteId },
       'no Wix credentials configured (WIX_API_KEY, WIX_SITE_ID): running on the embedded Wix emulator with demo data',
     );
   } else {
-    upstream = { baseUrl: config.wix.baseUrl, credentials: new ApiKeyCredentials(config.wix.apiKey, config.wix.siteId), timeoutMs: config.wixTimeoutMs };
+    upstream = { baseUrl: config.wix.baseUrl, credentials: new ApiKeyCredentials(config.wix.apiKey, config.wix.siteId) };
     logger.info({ wixApiUrl: config.wix.baseUrl, siteId: config.wix.siteId }, 'using the Wix REST API with an API key');
   }
   if (webhookKeys.length === 0) {

@@ -4,6 +4,7 @@ import { ExternalCalendarsApi } from './datasources/external-calendars.js';
 import { SchedulesApi } from './datasources/schedules.js';
 import { WixHttpClient, type WixCredentials } from './datasources/wix-http.js';
 import type { EventBus } from './realtime/bus.js';
+import type { UpstreamGuard } from './datasources/resilience.js';
 import type { Caller } from './auth/caller.js';
 
 /** What every resolver gets: one per operation, built the same way for HTTP and WebSocket. */
@@ -26,7 +27,6 @@ export interface WixApis {
 export interface UpstreamSettings {
   baseUrl: string;
   credentials: WixCredentials;
-  timeoutMs: number;
   /** false: no DataLoader batching (benchmark baseline only). */
   batch?: boolean;
   fetch?: typeof fetch;
@@ -43,14 +43,15 @@ export type ContextFactory = (input: ContextInput) => GatewayContext;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** The one context builder (STYLE.md habit 5), shared by the HTTP endpoint and graphql-ws. */
-export function createContextFactory(logger: Logger, upstream: UpstreamSettings, bus: EventBus): ContextFactory {
+export function createContextFactory(logger: Logger, upstream: UpstreamSettings, guard: UpstreamGuard, bus: EventBus): ContextFactory {
   return ({ requestId: offered, caller }) => {
     const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
     const requestLogger = logger.child({ requestId });
     const http = new WixHttpClient({
       baseUrl: upstream.baseUrl,
       credentials: upstream.credentials,
-      timeoutMs: upstream.timeoutMs,
+      guard,
+      deadline: Date.now() + guard.settings.deadlineMs,
       logger: requestLogger,
       requestId,
       ...(upstream.fetch ? { fetch: upstream.fetch } : {}),

@@ -17,11 +17,12 @@ import { limitRules } from './limits.js';
 import type { EventBus } from './realtime/bus.js';
 import { startWebSocketEndpoint } from './realtime/websocket.js';
 import { createSchema } from './schema.js';
+import { UpstreamGuard } from './datasources/resilience.js';
 import { webhookRouter } from './webhooks/route.js';
 import type { WebhookVerifier } from './webhooks/verify.js';
 
 export interface GatewayOptions {
-  config: Pick<Config, 'port' | 'host' | 'sandbox' | 'introspection' | 'corsOrigins' | 'bodyLimitBytes' | 'instanceId' | 'limits'>;
+  config: Pick<Config, 'port' | 'host' | 'sandbox' | 'introspection' | 'corsOrigins' | 'bodyLimitBytes' | 'instanceId' | 'limits' | 'resilience'>;
   authenticator: Authenticator;
   logger: Logger;
   upstream: UpstreamSettings;
@@ -50,7 +51,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const httpServer = createServer(app);
   const schema = createSchema();
   const metrics = createMetrics({ subscriptions: () => bus.listenerCount(), dedupeEarlyEvictions: () => bus.earlyEvictions() });
-  const createContext = createContextFactory(logger, upstream, bus);
+  const guard = new UpstreamGuard(config.resilience, logger);
+  const createContext = createContextFactory(logger, upstream, guard, bus);
   const formatError = createErrorFormatter(logger);
   const validationRules = limitRules(config.limits);
   const webSockets = startWebSocketEndpoint({
@@ -88,8 +90,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', (_req, res) => {
-    const ready = !stopping && bus.isReady();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : stopping ? 'stopping' : 'not-ready', eventBus: bus.isReady() });
+    const openCircuits = guard.openCircuits();
+    const ready = !stopping && bus.isReady() && openCircuits.length === 0;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : stopping ? 'stopping' : 'not-ready', eventBus: bus.isReady(), openCircuits });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

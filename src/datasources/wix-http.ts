@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { BrokenCircuitError, TransientFailure, type UpstreamGuard } from './resilience.js';
 import {
   GatewayError,
   NotFoundError,
@@ -44,11 +45,38 @@ export interface WixRequest {
 export interface WixHttpClientOptions {
   baseUrl: string;
   credentials: WixCredentials;
-  timeoutMs: number;
+  guard: UpstreamGuard;
+  /** When the client's operation gives up (epoch ms): no attempt starts or runs past it. */
+  deadline: number;
   logger: Logger;
   requestId?: string;
   fetch?: typeof fetch;
 }
+
+/**
+ * Which calls may be repeated after a failure that Wix may have acted on (a 5xx, a timeout, a
+ * reset): reads, Query Schedules (a read over POST), and Update Sync Config, which sets the
+ * config to the values sent, so a repeat leaves the same state. Every other write is repeated only
+ * when Wix certainly did not act on it (429, connection refused), or, for Create Schedule, when it
+ * carries an idempotency key (Wix returns the first result for a repeated key).
+ */
+const REPEATABLE_WRITES = new Set(['schedules.query', 'externalCalendars.updateSyncConfig']);
+
+function mayRepeat(request: WixRequest, failure: TransientFailure): boolean {
+  if (failure.notProcessed || request.method === 'GET' || REPEATABLE_WRITES.has(request.endpoint)) return true;
+  const body = request.body as { idempotencyKey?: unknown } | undefined;
+  return request.endpoint === 'schedules.create' && typeof body?.idempotencyKey === 'string';
+}
+
+/** Seconds or an HTTP date, as Retry-After allows; capped at a minute. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1_000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 60_000) : undefined;
+}
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** `?a=1&b=x&b=y`: undefined and null are left out, arrays repeat the key. */
 export function toQueryString(query: Record<string, QueryValue> | undefined): string {
@@ -88,8 +116,39 @@ export class WixHttpClient {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
   }
 
+  /**
+   * One upstream call: retried with backoff (honouring Retry-After) where `mayRepeat` allows, at
+   * most `maxAttempts` times and never past the operation's deadline; failing fast while the
+   * upstream's circuit is open. Every failure leaves as one error of the vocabulary.
+   */
   async call<S extends z.ZodType>(schema: S, request: WixRequest): Promise<z.output<S>> {
-    const { logger, timeoutMs, requestId } = this.#options;
+    const { guard, deadline } = this.#options;
+    const breaker = guard.breaker(request.endpoint.split('.')[0] ?? request.endpoint);
+    let backoff = guard.backoff();
+    for (let attempt = 1; ; attempt += 1) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new UpstreamUnavailableError('The request ran out of time waiting for Wix.');
+      let text: string;
+      try {
+        text = await breaker.execute(() => this.#attempt(request, attempt, Math.min(guard.settings.timeoutMs, remaining)));
+      } catch (error) {
+        if (error instanceof BrokenCircuitError) throw new UpstreamUnavailableError('Wix is failing right now; the gateway is not calling it for a moment.');
+        if (!(error instanceof TransientFailure)) throw error;
+        const delay = Math.max(backoff.duration, error.retryAfterMs ?? 0);
+        backoff = backoff.next(undefined);
+        if (!error.retryable || attempt >= guard.settings.maxAttempts || !mayRepeat(request, error) || Date.now() + delay >= deadline) {
+          throw new UpstreamUnavailableError();
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        continue;
+      }
+      return this.#parse(schema, request, text);
+    }
+  }
+
+  /** One HTTP exchange: the body text of a 2xx; TransientFailure to retry; a vocabulary error otherwise. */
+  async #attempt(request: WixRequest, attempt: number, timeoutMs: number): Promise<string> {
+    const { logger, requestId } = this.#options;
     const url = `${this.#baseUrl}${request.path}${toQueryString(request.query)}`;
     const headers: Record<string, string> = { accept: 'application/json', ...(await this.#options.credentials.headers()) };
     if (requestId) headers['x-request-id'] = requestId;
@@ -98,11 +157,10 @@ export class WixHttpClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(request.body);
     }
-
     const started = performance.now();
     const log = (status: number | string) =>
       logger.debug(
-        { endpoint: request.endpoint, method: request.method, status, durationMs: Math.round(performance.now() - started) },
+        { endpoint: request.endpoint, method: request.method, status, attempt, durationMs: Math.round(performance.now() - started) },
         'upstream call',
       );
     let response: Response;
@@ -112,15 +170,23 @@ export class WixHttpClient {
       response = await fetchImpl(url, { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
       text = await response.text();
     } catch (error) {
-      log(isTimeout(error) ? 'timeout' : 'network-error');
-      throw new UpstreamUnavailableError();
+      const timedOut = isTimeout(error);
+      log(timedOut ? 'timeout' : 'network-error');
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      throw new TransientFailure(timedOut ? 'timeout' : 'network', undefined, !timedOut && NOT_SENT_CODES.has(code ?? ''), undefined);
     }
     log(response.status);
+    if (response.ok) return text;
+    if (response.status === 429 || response.status >= 500) {
+      throw new TransientFailure('status', response.status, response.status === 429, retryAfterMs(response.headers.get('retry-after')));
+    }
+    throw convertFailure(response.status, text);
+  }
 
-    if (!response.ok) throw convertFailure(response.status, text);
+  #parse<S extends z.ZodType>(schema: S, request: WixRequest, text: string): z.output<S> {
     const parsed = schema.safeParse(parseJson(text));
     if (!parsed.success) {
-      logger.warn(
+      this.#options.logger.warn(
         { endpoint: request.endpoint, issues: parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path, code: i.code })) },
         'upstream response does not match the contract',
       );

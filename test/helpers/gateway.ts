@@ -6,7 +6,7 @@ import { MemoryEventBus } from '../../src/realtime/memory-bus.js';
 import { startGateway, type Gateway } from '../../src/server.js';
 import { WebhookVerifier } from '../../src/webhooks/verify.js';
 import { createAuthenticator, type Authenticator } from '../../src/auth/authenticator.js';
-import type { Limits } from '../../src/config.js';
+import type { Limits, Resilience } from '../../src/config.js';
 
 /** The defaults of the configuration table. */
 export const DEFAULT_LIMITS: Limits = {
@@ -39,6 +39,7 @@ export interface TestGatewayOptions {
   connectionInitWaitTimeoutMs?: number;
   authenticator?: Authenticator;
   limits?: Partial<Limits>;
+  resilience?: Partial<Resilience>;
   corsOrigins?: string[];
 }
 
@@ -71,6 +72,14 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       introspection: options.introspection ?? true,
       corsOrigins: options.corsOrigins,
       limits: { ...DEFAULT_LIMITS, ...options.limits },
+      resilience: {
+        timeoutMs: options.timeoutMs ?? 2_000,
+        maxAttempts: 3,
+        breakerThreshold: 5,
+        breakerHalfOpenMs: 10_000,
+        deadlineMs: 15_000,
+        ...options.resilience,
+      },
       bodyLimitBytes: 1_024 * 1_024,
       instanceId: options.instanceId,
     },
@@ -78,7 +87,6 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     upstream: {
       baseUrl: options.upstreamUrl,
       credentials: new ApiKeyCredentials(options.apiKey ?? TEST_API_KEY, options.siteId ?? TEST_SITE_ID),
-      timeoutMs: options.timeoutMs ?? 2_000,
       batch: options.batch ?? true,
     },
   });
