@@ -39,7 +39,9 @@ const EnvSchema = z.object({
   WIX_APP_SECRET: optionalText,
   WIX_TIMEOUT_MS: count(1, 120_000, 5_000),
   WIX_MAX_ATTEMPTS: count(1, 5, 3),
-  WIX_BREAKER_THRESHOLD: count(1, 1_000, 5),
+  WIX_BREAKER_FAILURE_PERCENT: count(1, 100, 50),
+  WIX_BREAKER_WINDOW_MS: count(1_000, 600_000, 10_000),
+  WIX_BREAKER_MIN_CALLS: count(1, 100_000, 10),
   WIX_BREAKER_HALF_OPEN_MS: count(100, 600_000, 10_000),
   REQUEST_DEADLINE_MS: count(100, 300_000, 15_000),
   WIX_WEBHOOK_PUBLIC_KEY: optionalText,
@@ -99,7 +101,11 @@ export interface Limits {
 export interface Resilience {
   timeoutMs: number;
   maxAttempts: number;
-  breakerThreshold: number;
+  /** The circuit opens when at least this share of calls failed in the window… */
+  breakerFailureRatio: number;
+  breakerWindowMs: number;
+  /** …and the window held at least this many calls. */
+  breakerMinCalls: number;
   breakerHalfOpenMs: number;
   deadlineMs: number;
 }
@@ -183,7 +189,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resilience: {
       timeoutMs: e.WIX_TIMEOUT_MS,
       maxAttempts: e.WIX_MAX_ATTEMPTS,
-      breakerThreshold: e.WIX_BREAKER_THRESHOLD,
+      breakerFailureRatio: e.WIX_BREAKER_FAILURE_PERCENT / 100,
+      breakerWindowMs: e.WIX_BREAKER_WINDOW_MS,
+      breakerMinCalls: e.WIX_BREAKER_MIN_CALLS,
       breakerHalfOpenMs: e.WIX_BREAKER_HALF_OPEN_MS,
       deadlineMs: e.REQUEST_DEADLINE_MS,
     },

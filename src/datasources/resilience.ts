@@ -1,7 +1,7 @@
 import {
   BrokenCircuitError,
   CircuitState,
-  ConsecutiveBreaker,
+  SamplingBreaker,
   ExponentialBackoff,
   circuitBreaker,
   handleWhen,
@@ -35,8 +35,8 @@ export class TransientFailure extends Error {
 }
 
 /**
- * Process-wide protection of the upstreams: one circuit breaker per upstream API (opened by
- * consecutive outages, half-open after a pause, closed again by a successful probe), and the
+ * Process-wide protection of the upstreams: one circuit breaker per upstream API (opened when most
+ * calls of a window failed, half-open after a pause, closed again by a successful probe), and the
  * backoff of retries. Shared by every request's Wix client.
  */
 export class UpstreamGuard {
@@ -54,7 +54,16 @@ export class UpstreamGuard {
     if (!breaker) {
       breaker = circuitBreaker(
         handleWhen((error) => error instanceof TransientFailure && error.isOutage),
-        { halfOpenAfter: this.settings.breakerHalfOpenMs, breaker: new ConsecutiveBreaker(this.settings.breakerThreshold) },
+        {
+          halfOpenAfter: this.settings.breakerHalfOpenMs,
+          // A share of failures over a window, not a run of them: 30 % of 503s is a flaky Wix that
+          // retries get through, not a Wix that is down.
+          breaker: new SamplingBreaker({
+            threshold: this.settings.breakerFailureRatio,
+            duration: this.settings.breakerWindowMs,
+            minimumRps: this.settings.breakerMinCalls / (this.settings.breakerWindowMs / 1_000),
+          }),
+        },
       );
       breaker.onStateChange((state) => this.#logger.warn({ upstream, state: CircuitState[state] }, 'upstream circuit breaker changed state'));
       this.#breakers.set(upstream, breaker);

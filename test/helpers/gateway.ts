@@ -75,7 +75,9 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       resilience: {
         timeoutMs: options.timeoutMs ?? 2_000,
         maxAttempts: 3,
-        breakerThreshold: 5,
+        breakerFailureRatio: 0.5,
+        breakerWindowMs: 10_000,
+        breakerMinCalls: 10,
         breakerHalfOpenMs: 10_000,
         deadlineMs: 15_000,
         ...options.resilience,
