@@ -2,12 +2,15 @@
 import type { CalendarType } from '../datasources/external-calendars.dto.js';
 import type { ConnectionStatus } from '../datasources/external-calendars.dto.js';
 import type { ConnectionErrorReason } from '../datasources/external-calendars.dto.js';
+import type { ConnectMethod } from '../datasources/external-calendars.dto.js';
+import type { ImportCapability } from '../datasources/external-calendars.dto.js';
+import type { ExportCapability } from '../datasources/external-calendars.dto.js';
 import type { ScheduleStatus } from '../datasources/schedules.dto.js';
 import type { LocationType } from '../datasources/schedules.dto.js';
 import type { ConferencingType } from '../datasources/schedules.dto.js';
 import type { PermissionRole } from '../datasources/schedules.dto.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ConnectionDto, ListConnectionsResponse, ConnectionSyncConfigDto, ListEventFromCalendarsDto, SyncToCalendarDto, PrimaryCalendarDto, CalendarDto } from '../datasources/external-calendars.dto.js';
+import type { ConnectionDto, ListConnectionsResponse, ConnectionSyncConfigDto, ListEventFromCalendarsDto, SyncToCalendarDto, PrimaryCalendarDto, CalendarDto, ProviderDto, ProviderFeaturesDto, ExternalEventDto } from '../datasources/external-calendars.dto.js';
 import type { ScheduleDto, LocationDto, ConferencingDetailsDto, PermissionDto } from '../datasources/schedules.dto.js';
 import type { ScheduleEventPayload } from '../realtime/events.js';
 import type { UserErrorData } from '../inputs/user-input.js';
@@ -42,6 +45,15 @@ export type CalendarSelection = {
 
 export { CalendarType };
 
+/** Result of `cancelSchedule`. */
+export type CancelSchedulePayload = {
+  __typename?: 'CancelSchedulePayload';
+  /** The schedule, now `CANCELLED`; null whenever `userErrors` is not empty. */
+  schedule?: Maybe<Schedule>;
+  /** Why it was not cancelled (for example `SCHEDULE_CANCELLED` when it already is, or `NOT_FOUND`); empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** Video-conference details of a schedule's events. Personal data: Wix returns them only when asked for personal fields. */
 export type ConferencingDetails = {
   __typename?: 'ConferencingDetails';
@@ -73,6 +85,30 @@ export type ConferencingDetailsInput = {
 
 export { ConferencingType };
 
+/** Result of `connectByCredentials`. */
+export type ConnectByCredentialsPayload = {
+  __typename?: 'ConnectByCredentialsPayload';
+  /** The new connection; null whenever `userErrors` is not empty. */
+  connection?: Maybe<Connection>;
+  /** Why the account was not connected (for example `BAD_CREDENTIALS`); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Result of `connectByOAuth`. */
+export type ConnectByOAuthPayload = {
+  __typename?: 'ConnectByOAuthPayload';
+  /**
+   * Where to send the calendar owner to approve access. The provider then redirects to
+   * `redirectUrl?connectionId=<new connection id>`, or `redirectUrl?error=reject|unsupported|internal`.
+   * Null whenever `userErrors` is not empty.
+   */
+  oauthUrl?: Maybe<Scalars['String']['output']>;
+  /** Why no link was made (for example `NOT_SUPPORTED_BY_PROVIDER`); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+export { ConnectMethod };
+
 /**
  * A link between a Wix schedule and a Google, Apple or Microsoft calendar, with its sync settings
  * (Wix Bookings External Calendar v2).
@@ -83,12 +119,24 @@ export type Connection = {
   appId?: Maybe<Scalars['ID']['output']>;
   /** Kind of external calendar. */
   calendarType: CalendarType;
+  /**
+   * The calendars of the external account that imports can choose from (List Calendars, one call
+   * per connection, at most 8 at a time). Empty when the connection is not connected
+   * (`CONNECTION_NOT_CONNECTED`), when its provider cannot list calendars (`NOT_SUPPORTED_BY_PROVIDER`:
+   * see `provider.features.listEventFromCalendars`) or when Wix no longer knows the connection.
+   */
+  calendars: Array<ExternalCalendar>;
   /** Why the connection is in error; meaningful only when `status` is `ERROR`. */
   errorReason: ConnectionErrorReason;
   /** Email address of the external account; set only once the connection completed successfully. */
   externalAccountEmail?: Maybe<Scalars['String']['output']>;
   /** Connection ID (an opaque string). */
   id: Scalars['ID']['output'];
+  /**
+   * The provider of the external calendar, with the sync settings it allows (from List Providers,
+   * read once per operation); null if Wix does not list it.
+   */
+  provider?: Maybe<Provider>;
   /** ID of the external calendar provider. */
   providerId?: Maybe<Scalars['ID']['output']>;
   /** The Wix schedule this connection belongs to; null if it no longer exists. */
@@ -125,12 +173,62 @@ export type ConnectionSyncConfig = {
   syncToCalendar?: Maybe<SyncToCalendar>;
 };
 
+/**
+ * A new schedule (Create Schedule). Every field is optional; the limits are checked before anything
+ * is sent to Wix. Set `appId` to Wix Bookings (`13d21c63-b5ec-5912-8397-c3a5ddb27a97`) for the
+ * schedule's events to show in the Bookings calendar.
+ */
+export type CreateScheduleInput = {
+  /** ID of the Wix app that owns the schedule (GUID). Cannot change later. */
+  appId?: InputMaybe<Scalars['ID']['input']>;
+  /** Whether the time zone follows the site's business time zone. */
+  businessTimeZoneEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Default capacity of events (0 or more). */
+  defaultCapacity?: InputMaybe<Scalars['Int']['input']>;
+  /** Default video-conference details of events: `type`, `hostUrl` and `guestUrl` are required when given. */
+  defaultConferencingDetails?: InputMaybe<ConferencingDetailsInput>;
+  /** Default location of events. */
+  defaultLocation?: InputMaybe<LocationInput>;
+  /** Default title of events (1–200 characters). */
+  defaultTitle?: InputMaybe<Scalars['String']['input']>;
+  /** Extended fields: `{ namespaces: { <namespace>: {...} } }`. */
+  extendedFields?: InputMaybe<Scalars['JSON']['input']>;
+  /** ID of what the schedule belongs to in the app that owns it (1–200 characters). Cannot change later. */
+  externalId?: InputMaybe<Scalars['ID']['input']>;
+  /** Name (1–200 characters). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Users granted access to the schedule's events (at most one). */
+  permissions?: InputMaybe<Array<PermissionInput>>;
+  /** IANA time zone (1–150 characters), e.g. `Europe/Berlin`; the site's business time zone when omitted. */
+  timeZone?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of `createSchedule`. */
+export type CreateSchedulePayload = {
+  __typename?: 'CreateSchedulePayload';
+  /** The new schedule; null whenever `userErrors` is not empty. */
+  schedule?: Maybe<Schedule>;
+  /** Why it was not created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A calendar created in the external account for Wix events only. */
 export type DedicatedCalendar = {
   __typename?: 'DedicatedCalendar';
   /** Always true: this member stands for a calendar dedicated to Wix events. */
   dedicatedCalendar: Scalars['Boolean']['output'];
 };
+
+/** Result of `disconnectConnection`. */
+export type DisconnectConnectionPayload = {
+  __typename?: 'DisconnectConnectionPayload';
+  /** The connection, now `DISCONNECTED`; null whenever `userErrors` is not empty. */
+  connection?: Maybe<Connection>;
+  /** Why it was not disconnected (for example `CONNECTION_ALREADY_DISCONNECTED`); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+export { ExportCapability };
 
 /** Where a connection exports Wix events: the account's primary calendar, or a calendar dedicated to Wix. */
 export type ExportTarget = DedicatedCalendar | PrimaryCalendar;
@@ -162,6 +260,77 @@ export type ExternalCalendarInput = {
   /** Calendar name (at most 200 characters). */
   name?: InputMaybe<Scalars['String']['input']>;
 };
+
+/**
+ * An event of a connected external calendar, as Wix imports it (List Events). It has no ID: Wix
+ * does not give one. Title, calendar name and owner name are personal data: null unless
+ * `includePersonalData` was asked for.
+ */
+export type ExternalEvent = {
+  __typename?: 'ExternalEvent';
+  /** Whether it is an all-day event. */
+  allDay: Scalars['Boolean']['output'];
+  /** Name of the external calendar. Personal data. */
+  calendarName?: Maybe<Scalars['String']['output']>;
+  /** Kind of external calendar the event comes from. */
+  calendarType: CalendarType;
+  /** End (exclusive). */
+  end: Scalars['DateTime']['output'];
+  /** ID of the Wix schedule whose connection imported the event. */
+  scheduleId?: Maybe<Scalars['ID']['output']>;
+  /** ID of the Wix user who owns the schedule (for Bookings staff, also the staff resource ID). */
+  scheduleOwnerId?: Maybe<Scalars['ID']['output']>;
+  /** Name of the schedule's owner. Personal data. */
+  scheduleOwnerName?: Maybe<Scalars['String']['output']>;
+  /** Start (inclusive). */
+  start: Scalars['DateTime']['output'];
+  /** Title of the event. Personal data. */
+  title?: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of external calendar events, sorted by start (the only order Wix offers). */
+export type ExternalEventConnection = {
+  __typename?: 'ExternalEventConnection';
+  /** The events of this page. */
+  edges: Array<ExternalEventEdge>;
+  /** Providers whose events could not be read; only filled when `partialFailure` was asked for. */
+  failedProviderIds: Array<Scalars['ID']['output']>;
+  /** Whether more events follow, and the cursor to get them. */
+  pageInfo: PageInfo;
+};
+
+/** One event of a page, with a cursor to resume right after it. */
+export type ExternalEventEdge = {
+  __typename?: 'ExternalEventEdge';
+  /** Pass as `after` to get the events that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The event. */
+  node: ExternalEvent;
+};
+
+/**
+ * Which external calendar events to list. `from` and `to` are required on the first page; with
+ * `after`, the time window, `scheduleIds`, `userIds` and `allDay` come from the cursor (those given
+ * again are ignored), while `includePersonalData` and `partialFailure` apply to each page as given.
+ */
+export type ExternalEventsFilter = {
+  /** true: all-day events only; false: timed events only; omitted: both. */
+  allDay?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Events that end after this instant (an event that started before it but is still running is included). */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Include personal data (title, calendar name, owner name): Wix fieldset `OWN_PI`. */
+  includePersonalData?: InputMaybe<Scalars['Boolean']['input']>;
+  /** When true, answer with the events that could be read and list the failed providers in `failedProviderIds`, rather than failing the whole call. */
+  partialFailure?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only events of connections of these schedules (at most 100). */
+  scheduleIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Events that start before this instant; must be later than `from`. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only events of schedules owned by these Wix users (at most 100). */
+  userIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+export { ImportCapability };
 
 /** Which external calendars a connection imports from: the primary one, or a chosen list. */
 export type ImportSource = CalendarSelection | PrimaryCalendar;
@@ -221,6 +390,39 @@ export { LocationType };
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Cancel a schedule (Cancel Schedule): it becomes `CANCELLED` for good (it can be neither updated
+   * nor reactivated) and its future events are cancelled. A schedule already cancelled is a user
+   * error. Subscribers of `scheduleCancelled` see it once Wix's webhook arrives.
+   */
+  cancelSchedule: CancelSchedulePayload;
+  /**
+   * Connect a calendar account to a schedule with its email and password (Connect By Credentials),
+   * for providers whose `features.connectMethods` include `CREDENTIALS` (Apple). The password is
+   * sent to Wix only and never logged. Expected failures are user errors: `BAD_CREDENTIALS`,
+   * `PREMIUM_FEATURE_NOT_ENABLED`, `NOT_SUPPORTED_BY_PROVIDER`, `NOT_FOUND`, `INVALID_ARGUMENT`.
+   */
+  connectByCredentials: ConnectByCredentialsPayload;
+  /**
+   * Start connecting a calendar account to a schedule through the provider's consent page (Connect
+   * By OAuth), for providers whose `features.connectMethods` include `OAUTH`. Answers the link to
+   * send the calendar owner to; the connection exists once they approve. A provider that cannot
+   * connect this way answers `NOT_SUPPORTED_BY_PROVIDER`; invalid input is `INVALID_ARGUMENT`, never
+   * sent to Wix.
+   */
+  connectByOAuth: ConnectByOAuthPayload;
+  /**
+   * Create a schedule (Create Schedule). Invalid input is answered with `userErrors`
+   * (`INVALID_ARGUMENT`) and never sent to Wix. With an `idempotencyKey`, repeating the call (for
+   * example after a timeout) answers the schedule created the first time instead of a second one.
+   * Subscribers of `scheduleCreated` see it once Wix's webhook arrives.
+   */
+  createSchedule: CreateSchedulePayload;
+  /**
+   * Disconnect a connection (Disconnect): it stays on record with status `DISCONNECTED`. A connection
+   * already disconnected is the user error `CONNECTION_ALREADY_DISCONNECTED`; an unknown one `NOT_FOUND`.
+   */
+  disconnectConnection: DisconnectConnectionPayload;
+  /**
    * Change a schedule (Update Schedule). Invalid input is answered with `userErrors`
    * (`INVALID_ARGUMENT`) and never sent to Wix; a stale `revision` or a cancelled schedule is a user
    * error too. Subscribers of `scheduleUpdated` see the change once Wix's webhook arrives.
@@ -236,6 +438,44 @@ export type Mutation = {
 
 
 /** Root of every write operation. */
+export type MutationCancelScheduleArgs = {
+  id: Scalars['ID']['input'];
+  participantNotification?: InputMaybe<ParticipantNotificationInput>;
+  preserveFutureEventsWithParticipants?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** Root of every write operation. */
+export type MutationConnectByCredentialsArgs = {
+  email: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+  providerId: Scalars['ID']['input'];
+  scheduleId: Scalars['ID']['input'];
+};
+
+
+/** Root of every write operation. */
+export type MutationConnectByOAuthArgs = {
+  providerId: Scalars['ID']['input'];
+  redirectUrl: Scalars['String']['input'];
+  scheduleId: Scalars['ID']['input'];
+};
+
+
+/** Root of every write operation. */
+export type MutationCreateScheduleArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  schedule: CreateScheduleInput;
+};
+
+
+/** Root of every write operation. */
+export type MutationDisconnectConnectionArgs = {
+  connectionId: Scalars['ID']['input'];
+};
+
+
+/** Root of every write operation. */
 export type MutationUpdateScheduleArgs = {
   schedule: UpdateScheduleInput;
 };
@@ -245,6 +485,26 @@ export type MutationUpdateScheduleArgs = {
 export type MutationUpdateSyncConfigArgs = {
   connectionId: Scalars['ID']['input'];
   syncConfig: SyncConfigInput;
+};
+
+/**
+ * Where a page of a list stands (Relay-style paging). Pass `endCursor` as `after` to get the next
+ * page; every edge also has its own `cursor`, to resume right after that item.
+ */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Cursor of the last item of this page; null when the page is empty and nothing follows. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether there are more items after this page. */
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** Whether and how to tell participants of the schedule's events about a change. */
+export type ParticipantNotificationInput = {
+  /** Custom message for the participants (1–5000 characters). */
+  message?: InputMaybe<Scalars['String']['input']>;
+  /** Whether to notify participants (default false). */
+  notifyParticipants?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** Access granted to a Wix user on a schedule's events. */
@@ -263,6 +523,20 @@ export type PermissionIdentity = {
   wixUserId?: Maybe<Scalars['ID']['output']>;
 };
 
+/** Who a permission is granted to, as sent to Wix. */
+export type PermissionIdentityInput = {
+  /** ID of the Wix user (GUID). */
+  wixUserId: Scalars['ID']['input'];
+};
+
+/** Access to a schedule's events, as sent to Wix. */
+export type PermissionInput = {
+  /** Who holds the permission. */
+  identity: PermissionIdentityInput;
+  /** What the holder may do. */
+  role: PermissionRole;
+};
+
 export { PermissionRole };
 
 /** The external account's primary calendar. */
@@ -272,6 +546,32 @@ export type PrimaryCalendar = {
   primaryCalendar: Scalars['Boolean']['output'];
 };
 
+/** An external calendar provider (Google, Apple, Microsoft) that schedules can be connected to (List Providers). */
+export type Provider = {
+  __typename?: 'Provider';
+  /** Kind of calendar this provider hosts. */
+  calendarType: CalendarType;
+  /** What this provider supports. */
+  features: ProviderFeatures;
+  /** Provider ID (GUID): the `providerId` of `connectByOAuth` and `connectByCredentials`. */
+  id: Scalars['ID']['output'];
+  /** Display name, for example `Google`. */
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+/** What a provider supports: how to connect, and which sync settings a connection of it accepts. */
+export type ProviderFeatures = {
+  __typename?: 'ProviderFeatures';
+  /** How an account of this provider can be connected. */
+  connectMethods: Array<ConnectMethod>;
+  /** What can be imported: decides which `ImportSourceInput` member is accepted. */
+  listEventFromCalendars: ImportCapability;
+  /** Where Wix events can be exported: decides which `ExportTargetInput` member is accepted. */
+  syncToCalendar: ExportCapability;
+  /** Whether `updateSyncConfig` can change a connection of this provider (false: it answers `NOT_SUPPORTED_BY_PROVIDER`). */
+  updateSyncConfig: Scalars['Boolean']['output'];
+};
+
 /** Root of every read operation. */
 export type Query = {
   __typename?: 'Query';
@@ -279,8 +579,22 @@ export type Query = {
   connection?: Maybe<Connection>;
   /** Connections of the site, optionally only those of some schedules (List Connections). */
   connections: ConnectionList;
+  /**
+   * Events of the connected external calendars (List Events), for example to show busy times. A
+   * missing `from`/`to`, more than 100 ids, a `first` outside 1–1000 or a malformed `after` is
+   * `BAD_USER_INPUT`, and nothing is sent to Wix.
+   */
+  externalEvents: ExternalEventConnection;
+  /** Every external calendar provider Wix can connect to, with what each supports (List Providers). */
+  providers: Array<Provider>;
   /** One schedule by ID (Get Schedule); null when Wix does not know it. Cancelled schedules are returned too. */
   schedule?: Maybe<Schedule>;
+  /**
+   * Schedules of the site, a page at a time (Query Schedules). Only `ACTIVE` schedules unless
+   * `filter.statuses` says otherwise. A `first` outside 1–100, an empty or over-long id list or a
+   * malformed `after` is `BAD_USER_INPUT`, and nothing is sent to Wix.
+   */
+  schedules: ScheduleConnection;
 };
 
 
@@ -298,8 +612,26 @@ export type QueryConnectionsArgs = {
 
 
 /** Root of every read operation. */
+export type QueryExternalEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter: ExternalEventsFilter;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Root of every read operation. */
 export type QueryScheduleArgs = {
   id: Scalars['ID']['input'];
+  includePersonalData?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** Root of every read operation. */
+export type QuerySchedulesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ScheduleFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  includePersonalData?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /**
@@ -360,6 +692,15 @@ export type ScheduleCancelled = ScheduleEvent & {
   sequence: Scalars['String']['output'];
 };
 
+/** A page of schedules, in Wix's order (creation order; Query Schedules cannot sort). */
+export type ScheduleConnection = {
+  __typename?: 'ScheduleConnection';
+  /** The schedules of this page. */
+  edges: Array<ScheduleEdge>;
+  /** Whether more schedules follow, and the cursor to get them. */
+  pageInfo: PageInfo;
+};
+
 /** A schedule was created (Wix webhook `wix.calendar.v3.schedule_created`). */
 export type ScheduleCreated = ScheduleEvent & {
   __typename?: 'ScheduleCreated';
@@ -373,6 +714,15 @@ export type ScheduleCreated = ScheduleEvent & {
   schedule: Schedule;
   /** Wix's `entityEventSequence` for this schedule (an int64 as a string). */
   sequence: Scalars['String']['output'];
+};
+
+/** One schedule of a page, with a cursor to resume right after it. */
+export type ScheduleEdge = {
+  __typename?: 'ScheduleEdge';
+  /** Pass as `after` to get the schedules that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The schedule. */
+  node: Schedule;
 };
 
 /**
@@ -391,6 +741,21 @@ export type ScheduleEvent = {
   schedule: Schedule;
   /** Wix's `entityEventSequence` for this schedule (an int64 as a string): it grows with every change of the schedule. */
   sequence: Scalars['String']['output'];
+};
+
+/**
+ * Which schedules `schedules` lists. Each list given keeps only schedules whose field is one of its
+ * values (Wix `$in`); lists combine with AND. At most 100 values per list, and at least one.
+ */
+export type ScheduleFilter = {
+  /** IDs of the Wix apps that own the schedules. */
+  appIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** External IDs (for example Bookings staff resource IDs or service IDs). */
+  externalIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Schedule IDs. */
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Statuses; when omitted, only `ACTIVE` schedules are listed. */
+  statuses?: InputMaybe<Array<ScheduleStatus>>;
 };
 
 export { ScheduleStatus };
@@ -621,21 +986,34 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CalendarSelection: ResolverTypeWrapper<ListEventFromCalendarsDto>;
   CalendarType: CalendarType;
+  CancelSchedulePayload: ResolverTypeWrapper<Omit<CancelSchedulePayload, 'schedule' | 'userErrors'> & { schedule?: Maybe<ResolversTypes['Schedule']>, userErrors: Array<ResolversTypes['UserError']> }>;
   ConferencingDetails: ResolverTypeWrapper<ConferencingDetailsDto>;
   ConferencingDetailsInput: ConferencingDetailsInput;
   ConferencingType: ConferencingType;
+  ConnectByCredentialsPayload: ResolverTypeWrapper<Omit<ConnectByCredentialsPayload, 'connection' | 'userErrors'> & { connection?: Maybe<ResolversTypes['Connection']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  ConnectByOAuthPayload: ResolverTypeWrapper<Omit<ConnectByOAuthPayload, 'userErrors'> & { userErrors: Array<ResolversTypes['UserError']> }>;
+  ConnectMethod: ConnectMethod;
   Connection: ResolverTypeWrapper<ConnectionDto>;
   ConnectionErrorReason: ConnectionErrorReason;
   ConnectionList: ResolverTypeWrapper<ListConnectionsResponse>;
   ConnectionStatus: ConnectionStatus;
   ConnectionSyncConfig: ResolverTypeWrapper<ConnectionSyncConfigDto>;
+  CreateScheduleInput: CreateScheduleInput;
+  CreateSchedulePayload: ResolverTypeWrapper<Omit<CreateSchedulePayload, 'schedule' | 'userErrors'> & { schedule?: Maybe<ResolversTypes['Schedule']>, userErrors: Array<ResolversTypes['UserError']> }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DedicatedCalendar: ResolverTypeWrapper<SyncToCalendarDto>;
+  DisconnectConnectionPayload: ResolverTypeWrapper<Omit<DisconnectConnectionPayload, 'connection' | 'userErrors'> & { connection?: Maybe<ResolversTypes['Connection']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  ExportCapability: ExportCapability;
   ExportTarget: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ExportTarget']>;
   ExportTargetInput: ExportTargetInput;
   ExternalCalendar: ResolverTypeWrapper<CalendarDto>;
   ExternalCalendarInput: ExternalCalendarInput;
+  ExternalEvent: ResolverTypeWrapper<ExternalEventDto>;
+  ExternalEventConnection: ResolverTypeWrapper<Omit<ExternalEventConnection, 'edges'> & { edges: Array<ResolversTypes['ExternalEventEdge']> }>;
+  ExternalEventEdge: ResolverTypeWrapper<Omit<ExternalEventEdge, 'node'> & { node: ResolversTypes['ExternalEvent'] }>;
+  ExternalEventsFilter: ExternalEventsFilter;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ImportCapability: ImportCapability;
   ImportSource: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ImportSource']>;
   ImportSourceInput: ImportSourceInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -646,15 +1024,24 @@ export type ResolversTypes = {
   LocationInput: LocationInput;
   LocationType: LocationType;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  ParticipantNotificationInput: ParticipantNotificationInput;
   Permission: ResolverTypeWrapper<PermissionDto>;
   PermissionIdentity: ResolverTypeWrapper<PermissionIdentity>;
+  PermissionIdentityInput: PermissionIdentityInput;
+  PermissionInput: PermissionInput;
   PermissionRole: PermissionRole;
   PrimaryCalendar: ResolverTypeWrapper<PrimaryCalendarDto>;
+  Provider: ResolverTypeWrapper<ProviderDto>;
+  ProviderFeatures: ResolverTypeWrapper<ProviderFeaturesDto>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Schedule: ResolverTypeWrapper<ScheduleDto>;
   ScheduleCancelled: ResolverTypeWrapper<ScheduleEventPayload>;
+  ScheduleConnection: ResolverTypeWrapper<Omit<ScheduleConnection, 'edges'> & { edges: Array<ResolversTypes['ScheduleEdge']> }>;
   ScheduleCreated: ResolverTypeWrapper<ScheduleEventPayload>;
+  ScheduleEdge: ResolverTypeWrapper<Omit<ScheduleEdge, 'node'> & { node: ResolversTypes['Schedule'] }>;
   ScheduleEvent: ResolverTypeWrapper<ScheduleEventPayload>;
+  ScheduleFilter: ScheduleFilter;
   ScheduleStatus: ScheduleStatus;
   ScheduleUpdate: ResolverTypeWrapper<ScheduleEventPayload>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -672,17 +1059,27 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   CalendarSelection: ListEventFromCalendarsDto;
+  CancelSchedulePayload: Omit<CancelSchedulePayload, 'schedule' | 'userErrors'> & { schedule?: Maybe<ResolversParentTypes['Schedule']>, userErrors: Array<ResolversParentTypes['UserError']> };
   ConferencingDetails: ConferencingDetailsDto;
   ConferencingDetailsInput: ConferencingDetailsInput;
+  ConnectByCredentialsPayload: Omit<ConnectByCredentialsPayload, 'connection' | 'userErrors'> & { connection?: Maybe<ResolversParentTypes['Connection']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  ConnectByOAuthPayload: Omit<ConnectByOAuthPayload, 'userErrors'> & { userErrors: Array<ResolversParentTypes['UserError']> };
   Connection: ConnectionDto;
   ConnectionList: ListConnectionsResponse;
   ConnectionSyncConfig: ConnectionSyncConfigDto;
+  CreateScheduleInput: CreateScheduleInput;
+  CreateSchedulePayload: Omit<CreateSchedulePayload, 'schedule' | 'userErrors'> & { schedule?: Maybe<ResolversParentTypes['Schedule']>, userErrors: Array<ResolversParentTypes['UserError']> };
   DateTime: Scalars['DateTime']['output'];
   DedicatedCalendar: SyncToCalendarDto;
+  DisconnectConnectionPayload: Omit<DisconnectConnectionPayload, 'connection' | 'userErrors'> & { connection?: Maybe<ResolversParentTypes['Connection']>, userErrors: Array<ResolversParentTypes['UserError']> };
   ExportTarget: ResolversUnionTypes<ResolversParentTypes>['ExportTarget'];
   ExportTargetInput: ExportTargetInput;
   ExternalCalendar: CalendarDto;
   ExternalCalendarInput: ExternalCalendarInput;
+  ExternalEvent: ExternalEventDto;
+  ExternalEventConnection: Omit<ExternalEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['ExternalEventEdge']> };
+  ExternalEventEdge: Omit<ExternalEventEdge, 'node'> & { node: ResolversParentTypes['ExternalEvent'] };
+  ExternalEventsFilter: ExternalEventsFilter;
   ID: Scalars['ID']['output'];
   ImportSource: ResolversUnionTypes<ResolversParentTypes>['ImportSource'];
   ImportSourceInput: ImportSourceInput;
@@ -693,14 +1090,23 @@ export type ResolversParentTypes = {
   Location: LocationDto;
   LocationInput: LocationInput;
   Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
+  ParticipantNotificationInput: ParticipantNotificationInput;
   Permission: PermissionDto;
   PermissionIdentity: PermissionIdentity;
+  PermissionIdentityInput: PermissionIdentityInput;
+  PermissionInput: PermissionInput;
   PrimaryCalendar: PrimaryCalendarDto;
+  Provider: ProviderDto;
+  ProviderFeatures: ProviderFeaturesDto;
   Query: Record<PropertyKey, never>;
   Schedule: ScheduleDto;
   ScheduleCancelled: ScheduleEventPayload;
+  ScheduleConnection: Omit<ScheduleConnection, 'edges'> & { edges: Array<ResolversParentTypes['ScheduleEdge']> };
   ScheduleCreated: ScheduleEventPayload;
+  ScheduleEdge: Omit<ScheduleEdge, 'node'> & { node: ResolversParentTypes['Schedule'] };
   ScheduleEvent: ScheduleEventPayload;
+  ScheduleFilter: ScheduleFilter;
   ScheduleUpdate: ScheduleEventPayload;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
@@ -720,6 +1126,11 @@ export type CalendarSelectionResolvers<ContextType = GatewayContext, ParentType 
 
 export type CalendarTypeResolvers = EnumResolverSignature<{ GOOGLE?: any, I_CAL?: any, MICROSOFT?: any, OFFICE_365?: any, OTHER?: any, OUTLOOK?: any, UNDEFINED?: any }, ResolversTypes['CalendarType']>;
 
+export type CancelSchedulePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CancelSchedulePayload'] = ResolversParentTypes['CancelSchedulePayload']> = {
+  schedule?: Resolver<Maybe<ResolversTypes['Schedule']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type ConferencingDetailsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ConferencingDetails'] = ResolversParentTypes['ConferencingDetails']> = {
   externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   guestUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -730,12 +1141,26 @@ export type ConferencingDetailsResolvers<ContextType = GatewayContext, ParentTyp
 
 export type ConferencingTypeResolvers = EnumResolverSignature<{ CUSTOM?: any, UNKNOWN_TYPE?: any, ZOOM?: any }, ResolversTypes['ConferencingType']>;
 
+export type ConnectByCredentialsPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ConnectByCredentialsPayload'] = ResolversParentTypes['ConnectByCredentialsPayload']> = {
+  connection?: Resolver<Maybe<ResolversTypes['Connection']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type ConnectByOAuthPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ConnectByOAuthPayload'] = ResolversParentTypes['ConnectByOAuthPayload']> = {
+  oauthUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type ConnectMethodResolvers = EnumResolverSignature<{ CREDENTIALS?: any, OAUTH?: any, UNDEFINED?: any }, ResolversTypes['ConnectMethod']>;
+
 export type ConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Connection'] = ResolversParentTypes['Connection']> = {
   appId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   calendarType?: Resolver<ResolversTypes['CalendarType'], ParentType, ContextType>;
+  calendars?: Resolver<Array<ResolversTypes['ExternalCalendar']>, ParentType, ContextType>;
   errorReason?: Resolver<ResolversTypes['ConnectionErrorReason'], ParentType, ContextType>;
   externalAccountEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  provider?: Resolver<Maybe<ResolversTypes['Provider']>, ParentType, ContextType>;
   providerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   schedule?: Resolver<Maybe<ResolversTypes['Schedule']>, ParentType, ContextType>;
   scheduleId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -758,6 +1183,11 @@ export type ConnectionSyncConfigResolvers<ContextType = GatewayContext, ParentTy
   syncToCalendar?: Resolver<Maybe<ResolversTypes['SyncToCalendar']>, ParentType, ContextType>;
 };
 
+export type CreateSchedulePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CreateSchedulePayload'] = ResolversParentTypes['CreateSchedulePayload']> = {
+  schedule?: Resolver<Maybe<ResolversTypes['Schedule']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -766,6 +1196,13 @@ export type DedicatedCalendarResolvers<ContextType = GatewayContext, ParentType 
   dedicatedCalendar?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
+
+export type DisconnectConnectionPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DisconnectConnectionPayload'] = ResolversParentTypes['DisconnectConnectionPayload']> = {
+  connection?: Resolver<Maybe<ResolversTypes['Connection']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type ExportCapabilityResolvers = EnumResolverSignature<{ DEDICATED_CALENDAR?: any, NOT_SUPPORTED?: any, PRIMARY_CALENDAR_ONLY?: any, SPECIFIC_CALENDAR?: any, UNDEFINED?: any }, ResolversTypes['ExportCapability']>;
 
 export type ExportTargetResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExportTarget'] = ResolversParentTypes['ExportTarget']> = {
   __resolveType: TypeResolveFn<'DedicatedCalendar' | 'PrimaryCalendar', ParentType, ContextType>;
@@ -776,6 +1213,31 @@ export type ExternalCalendarResolvers<ContextType = GatewayContext, ParentType e
   id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
+
+export type ExternalEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExternalEvent'] = ResolversParentTypes['ExternalEvent']> = {
+  allDay?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  calendarName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  calendarType?: Resolver<ResolversTypes['CalendarType'], ParentType, ContextType>;
+  end?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  scheduleId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  scheduleOwnerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  scheduleOwnerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ExternalEventConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExternalEventConnection'] = ResolversParentTypes['ExternalEventConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ExternalEventEdge']>, ParentType, ContextType>;
+  failedProviderIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ExternalEventEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExternalEventEdge'] = ResolversParentTypes['ExternalEventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ExternalEvent'], ParentType, ContextType>;
+};
+
+export type ImportCapabilityResolvers = EnumResolverSignature<{ NOT_SUPPORTED?: any, PRIMARY_CALENDAR_ONLY?: any, SPECIFIC_CALENDARS?: any, UNDEFINED?: any }, ResolversTypes['ImportCapability']>;
 
 export type ImportSourceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ImportSource'] = ResolversParentTypes['ImportSource']> = {
   __resolveType: TypeResolveFn<'CalendarSelection' | 'PrimaryCalendar', ParentType, ContextType>;
@@ -800,8 +1262,18 @@ export type LocationResolvers<ContextType = GatewayContext, ParentType extends R
 export type LocationTypeResolvers = EnumResolverSignature<{ BUSINESS?: any, CUSTOM?: any, CUSTOMER?: any, UNKNOWN_TYPE?: any }, ResolversTypes['LocationType']>;
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  cancelSchedule?: Resolver<ResolversTypes['CancelSchedulePayload'], ParentType, ContextType, RequireFields<MutationCancelScheduleArgs, 'id'>>;
+  connectByCredentials?: Resolver<ResolversTypes['ConnectByCredentialsPayload'], ParentType, ContextType, RequireFields<MutationConnectByCredentialsArgs, 'email' | 'password' | 'providerId' | 'scheduleId'>>;
+  connectByOAuth?: Resolver<ResolversTypes['ConnectByOAuthPayload'], ParentType, ContextType, RequireFields<MutationConnectByOAuthArgs, 'providerId' | 'redirectUrl' | 'scheduleId'>>;
+  createSchedule?: Resolver<ResolversTypes['CreateSchedulePayload'], ParentType, ContextType, RequireFields<MutationCreateScheduleArgs, 'schedule'>>;
+  disconnectConnection?: Resolver<ResolversTypes['DisconnectConnectionPayload'], ParentType, ContextType, RequireFields<MutationDisconnectConnectionArgs, 'connectionId'>>;
   updateSchedule?: Resolver<ResolversTypes['UpdateSchedulePayload'], ParentType, ContextType, RequireFields<MutationUpdateScheduleArgs, 'schedule'>>;
   updateSyncConfig?: Resolver<ResolversTypes['UpdateSyncConfigPayload'], ParentType, ContextType, RequireFields<MutationUpdateSyncConfigArgs, 'connectionId' | 'syncConfig'>>;
+};
+
+export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type PermissionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Permission'] = ResolversParentTypes['Permission']> = {
@@ -820,10 +1292,27 @@ export type PrimaryCalendarResolvers<ContextType = GatewayContext, ParentType ex
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type ProviderResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Provider'] = ResolversParentTypes['Provider']> = {
+  calendarType?: Resolver<ResolversTypes['CalendarType'], ParentType, ContextType>;
+  features?: Resolver<ResolversTypes['ProviderFeatures'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ProviderFeaturesResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ProviderFeatures'] = ResolversParentTypes['ProviderFeatures']> = {
+  connectMethods?: Resolver<Array<ResolversTypes['ConnectMethod']>, ParentType, ContextType>;
+  listEventFromCalendars?: Resolver<ResolversTypes['ImportCapability'], ParentType, ContextType>;
+  syncToCalendar?: Resolver<ResolversTypes['ExportCapability'], ParentType, ContextType>;
+  updateSyncConfig?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   connection?: Resolver<Maybe<ResolversTypes['Connection']>, ParentType, ContextType, RequireFields<QueryConnectionArgs, 'id'>>;
   connections?: Resolver<ResolversTypes['ConnectionList'], ParentType, ContextType, Partial<QueryConnectionsArgs>>;
+  externalEvents?: Resolver<ResolversTypes['ExternalEventConnection'], ParentType, ContextType, RequireFields<QueryExternalEventsArgs, 'filter' | 'first'>>;
+  providers?: Resolver<Array<ResolversTypes['Provider']>, ParentType, ContextType>;
   schedule?: Resolver<Maybe<ResolversTypes['Schedule']>, ParentType, ContextType, RequireFields<QueryScheduleArgs, 'id'>>;
+  schedules?: Resolver<ResolversTypes['ScheduleConnection'], ParentType, ContextType, RequireFields<QuerySchedulesArgs, 'first'>>;
 };
 
 export type ScheduleResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Schedule'] = ResolversParentTypes['Schedule']> = {
@@ -854,6 +1343,11 @@ export type ScheduleCancelledResolvers<ContextType = GatewayContext, ParentType 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type ScheduleConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ScheduleConnection'] = ResolversParentTypes['ScheduleConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ScheduleEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
 export type ScheduleCreatedResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ScheduleCreated'] = ResolversParentTypes['ScheduleCreated']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -861,6 +1355,11 @@ export type ScheduleCreatedResolvers<ContextType = GatewayContext, ParentType ex
   schedule?: Resolver<ResolversTypes['Schedule'], ParentType, ContextType>;
   sequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ScheduleEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ScheduleEdge'] = ResolversParentTypes['ScheduleEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Schedule'], ParentType, ContextType>;
 };
 
 export type ScheduleEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ScheduleEvent'] = ResolversParentTypes['ScheduleEvent']> = {
@@ -908,31 +1407,47 @@ export type UserErrorResolvers<ContextType = GatewayContext, ParentType extends 
 export type Resolvers<ContextType = GatewayContext> = {
   CalendarSelection?: CalendarSelectionResolvers<ContextType>;
   CalendarType?: CalendarTypeResolvers;
+  CancelSchedulePayload?: CancelSchedulePayloadResolvers<ContextType>;
   ConferencingDetails?: ConferencingDetailsResolvers<ContextType>;
   ConferencingType?: ConferencingTypeResolvers;
+  ConnectByCredentialsPayload?: ConnectByCredentialsPayloadResolvers<ContextType>;
+  ConnectByOAuthPayload?: ConnectByOAuthPayloadResolvers<ContextType>;
+  ConnectMethod?: ConnectMethodResolvers;
   Connection?: ConnectionResolvers<ContextType>;
   ConnectionErrorReason?: ConnectionErrorReasonResolvers;
   ConnectionList?: ConnectionListResolvers<ContextType>;
   ConnectionStatus?: ConnectionStatusResolvers;
   ConnectionSyncConfig?: ConnectionSyncConfigResolvers<ContextType>;
+  CreateSchedulePayload?: CreateSchedulePayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DedicatedCalendar?: DedicatedCalendarResolvers<ContextType>;
+  DisconnectConnectionPayload?: DisconnectConnectionPayloadResolvers<ContextType>;
+  ExportCapability?: ExportCapabilityResolvers;
   ExportTarget?: ExportTargetResolvers<ContextType>;
   ExternalCalendar?: ExternalCalendarResolvers<ContextType>;
+  ExternalEvent?: ExternalEventResolvers<ContextType>;
+  ExternalEventConnection?: ExternalEventConnectionResolvers<ContextType>;
+  ExternalEventEdge?: ExternalEventEdgeResolvers<ContextType>;
+  ImportCapability?: ImportCapabilityResolvers;
   ImportSource?: ImportSourceResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   ListEventFromCalendars?: ListEventFromCalendarsResolvers<ContextType>;
   Location?: LocationResolvers<ContextType>;
   LocationType?: LocationTypeResolvers;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Permission?: PermissionResolvers<ContextType>;
   PermissionIdentity?: PermissionIdentityResolvers<ContextType>;
   PermissionRole?: PermissionRoleResolvers;
   PrimaryCalendar?: PrimaryCalendarResolvers<ContextType>;
+  Provider?: ProviderResolvers<ContextType>;
+  ProviderFeatures?: ProviderFeaturesResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Schedule?: ScheduleResolvers<ContextType>;
   ScheduleCancelled?: ScheduleCancelledResolvers<ContextType>;
+  ScheduleConnection?: ScheduleConnectionResolvers<ContextType>;
   ScheduleCreated?: ScheduleCreatedResolvers<ContextType>;
+  ScheduleEdge?: ScheduleEdgeResolvers<ContextType>;
   ScheduleEvent?: ScheduleEventResolvers<ContextType>;
   ScheduleStatus?: ScheduleStatusResolvers;
   ScheduleUpdate?: ScheduleUpdateResolvers<ContextType>;

@@ -101,3 +101,99 @@ export interface WixSyncConfigBody {
 
 /** The settings object that holds a `primaryCalendar: {}` member, on the import or the export side. */
 export type PrimaryCalendarDto = ListEventFromCalendarsDto | SyncToCalendarDto;
+
+export const ConnectMethod = {
+  UNDEFINED: 'UNDEFINED',
+  OAUTH: 'OAUTH',
+  CREDENTIALS: 'CREDENTIALS',
+} as const;
+export type ConnectMethod = (typeof ConnectMethod)[keyof typeof ConnectMethod];
+
+/** `features.listEventFromCalendars`: note the plural `SPECIFIC_CALENDARS` (WIX-API.md §1.3). */
+export const ImportCapability = {
+  UNDEFINED: 'UNDEFINED',
+  NOT_SUPPORTED: 'NOT_SUPPORTED',
+  PRIMARY_CALENDAR_ONLY: 'PRIMARY_CALENDAR_ONLY',
+  SPECIFIC_CALENDARS: 'SPECIFIC_CALENDARS',
+} as const;
+export type ImportCapability = (typeof ImportCapability)[keyof typeof ImportCapability];
+
+/** `features.syncToCalendar`: note the singular `SPECIFIC_CALENDAR` (WIX-API.md §1.3). */
+export const ExportCapability = {
+  UNDEFINED: 'UNDEFINED',
+  NOT_SUPPORTED: 'NOT_SUPPORTED',
+  PRIMARY_CALENDAR_ONLY: 'PRIMARY_CALENDAR_ONLY',
+  SPECIFIC_CALENDAR: 'SPECIFIC_CALENDAR',
+  DEDICATED_CALENDAR: 'DEDICATED_CALENDAR',
+} as const;
+export type ExportCapability = (typeof ExportCapability)[keyof typeof ExportCapability];
+
+const NO_FEATURES = {
+  connectMethods: [],
+  updateSyncConfig: false,
+  listEventFromCalendars: ImportCapability.UNDEFINED,
+  syncToCalendar: ExportCapability.UNDEFINED,
+};
+
+export const ProviderFeaturesDto = z.object({
+  connectMethods: z.array(wixEnum(ConnectMethod, ConnectMethod.UNDEFINED)).nullish().transform((list) => list ?? []),
+  updateSyncConfig: z.boolean().nullish().transform((value) => value ?? false),
+  listEventFromCalendars: wixEnum(ImportCapability, ImportCapability.UNDEFINED),
+  syncToCalendar: wixEnum(ExportCapability, ExportCapability.UNDEFINED),
+});
+export type ProviderFeaturesDto = z.infer<typeof ProviderFeaturesDto>;
+
+export const ProviderDto = z.object({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+  calendarType: wixEnum(CalendarType, CalendarType.UNDEFINED),
+  features: ProviderFeaturesDto.nullish().transform((features) => features ?? NO_FEATURES),
+});
+export type ProviderDto = z.infer<typeof ProviderDto>;
+
+export const ListProvidersResponse = z.object({
+  providers: z.array(ProviderDto).nullish().transform((list) => list ?? []),
+});
+
+export const ListCalendarsResponse = z.object({
+  calendars: z.array(CalendarDto).nullish().transform((list) => list ?? []),
+});
+
+export const ConnectByOAuthResponse = z.object({ oauthUrl: z.string().min(1) });
+
+/** An item of List Events; it has no id (WIX-API.md §1.3). Personal fields only with `fieldsets=OWN_PI`. */
+export const ExternalEventDto = z.object({
+  scheduleId: z.string().nullish(),
+  calendarType: wixEnum(CalendarType, CalendarType.UNDEFINED),
+  calendarName: z.string().nullish(),
+  title: z.string().nullish(),
+  start: z.string().min(1),
+  end: z.string().min(1),
+  allDay: z.boolean().nullish().transform((value) => value ?? false),
+  scheduleOwnerId: z.string().nullish(),
+  scheduleOwnerName: z.string().nullish(),
+});
+export type ExternalEventDto = z.infer<typeof ExternalEventDto>;
+
+/** List Events' paging metadata: `{ count, cursors: { next }, hasNext }`, no `prev` (WIX-API.md §1.3). */
+const EventsPagingMetadataDto = z.object({
+  count: z.number().int().nullish(),
+  cursors: z.object({ next: z.string().nullish() }).nullish(),
+  hasNext: z.boolean().nullish(),
+});
+
+export const ListEventsResponse = z.object({
+  events: z.array(ExternalEventDto).nullish().transform((list) => list ?? []),
+  pagingMetadata: EventsPagingMetadataDto.nullish(),
+  failedProviderIds: z.array(z.string()).nullish().transform((list) => list ?? []),
+});
+export type ListEventsResponse = z.infer<typeof ListEventsResponse>;
+
+/** The filter of List Events as the gateway sends it on a first page (WIX-API.md §1.4). */
+export interface ListEventsFilter {
+  from: string;
+  to: string;
+  scheduleIds?: string[];
+  userIds?: string[];
+  allDay?: boolean;
+}

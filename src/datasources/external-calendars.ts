@@ -1,22 +1,78 @@
+import DataLoader from 'dataloader';
 import {
+  ConnectByOAuthResponse,
   GetConnectionResponse,
+  ListCalendarsResponse,
   ListConnectionsResponse,
+  ListEventsResponse,
+  ListProvidersResponse,
+  type CalendarDto,
   type ConnectionDto,
+  type ListEventsFilter,
+  type ProviderDto,
   type WixSyncConfigBody,
 } from './external-calendars.dto.js';
-import type { WixHttpClient } from './wix-http.js';
-import { NotFoundError } from '../errors.js';
+import type { QueryValue, WixHttpClient } from './wix-http.js';
+import { NotFoundError, WixApplicationError } from '../errors.js';
 
 const BASE = '/bookings/v2/external-calendars';
+/** List Events serves at most 1000 events per call (WIX-API.md §1.4). */
+export const EVENTS_PAGE_MAX = 1_000;
+/** List Calendars has no bulk form: at most this many run at once for one operation. */
+export const CALENDARS_CONCURRENCY = 8;
+/**
+ * List Calendars refusals that mean "nothing to choose from" rather than a failure: the connection
+ * is not connected, or its provider cannot list calendars (WIX-API.md §1.6).
+ */
+const NOTHING_TO_LIST = new Set(['CONNECTION_NOT_CONNECTED', 'NOT_SUPPORTED_BY_PROVIDER']);
+
+/** One List Events call: a first page (the filter) or a following one (Wix's cursor only). */
+export type ListEventsRequest = ({ filter: ListEventsFilter } | { cursor: string }) & {
+  limit: number;
+  personalData: boolean;
+  partialFailure?: boolean | null | undefined;
+};
+
+/** Runs at most `limit` tasks at once, the others in arrival order; a finishing task hands its slot on. */
+class ConcurrencyLimit {
+  readonly #limit: number;
+  readonly #waiting: Array<() => void> = [];
+  #running = 0;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#running < this.#limit) this.#running += 1;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running -= 1;
+    }
+  }
+}
 
 /** Bookings External Calendar v2, one instance per operation (WIX-API.md §1). */
 export class ExternalCalendarsApi {
   readonly #http: WixHttpClient;
   /** Per-operation memo: the same connection asked twice in one operation costs one call. */
   readonly #connections = new Map<string, Promise<ConnectionDto | null>>();
+  /** List Providers, at most once per operation. */
+  #providers: Promise<ProviderDto[]> | undefined;
+  /** List Calendars per connection, deduplicated per operation, never more than 8 in flight. */
+  readonly #calendars: DataLoader<string, CalendarDto[]>;
+  readonly #calendarCalls = new ConcurrencyLimit(CALENDARS_CONCURRENCY);
 
   constructor(http: WixHttpClient) {
     this.#http = http;
+    this.#calendars = new DataLoader(
+      (ids) => Promise.all(ids.map((id) => this.#calendarCalls.run(() => this.#listCalendars(id)).catch((error: Error) => error))),
+      { batch: false },
+    );
   }
 
   /** Get Connection; null when Wix answers 404. */
@@ -51,6 +107,52 @@ export class ExternalCalendarsApi {
     });
   }
 
+  /** List Providers, read once per operation however many connections ask for their provider. */
+  listProviders(): Promise<ProviderDto[]> {
+    this.#providers ??= this.#http
+      .call(ListProvidersResponse, { endpoint: 'externalCalendars.listProviders', method: 'GET', path: `${BASE}/providers` })
+      .then((response) => response.providers);
+    return this.#providers;
+  }
+
+  /** One provider from List Providers; null when Wix does not list it. */
+  async getProvider(id: string): Promise<ProviderDto | null> {
+    const providers = await this.listProviders();
+    return providers.find((provider) => provider.id === id) ?? null;
+  }
+
+  /**
+   * List Calendars of one connection. Empty when there is nothing to choose from: the connection
+   * is not connected, its provider cannot list calendars, or Wix no longer knows it. Other
+   * failures (premium plan missing, upstream down) are thrown.
+   */
+  listCalendars(connectionId: string): Promise<CalendarDto[]> {
+    return this.#calendars.load(connectionId);
+  }
+
+  /** Connect By OAuth: the URL of the provider's consent page. Throws for the mutation to report. */
+  async connectByOAuth(body: { providerId: string; scheduleId: string; redirectUrl: string }): Promise<string> {
+    const response = await this.#http.call(ConnectByOAuthResponse, {
+      endpoint: 'externalCalendars.connectByOAuth',
+      method: 'POST',
+      path: `${BASE}/connections:connectByOAuth`,
+      body,
+    });
+    return response.oauthUrl;
+  }
+
+  /** Connect By Credentials: the new connection. The body holds a password: it is never logged. */
+  async connectByCredentials(body: { providerId: string; scheduleId: string; email: string; password: string }): Promise<ConnectionDto> {
+    const response = await this.#http.call(GetConnectionResponse, {
+      endpoint: 'externalCalendars.connectByCredentials',
+      method: 'POST',
+      path: `${BASE}/connections:connectByCredentials`,
+      body,
+    });
+    this.#connections.set(response.connection.id, Promise.resolve(response.connection));
+    return response.connection;
+  }
+
   /** Update Sync Config; throws NotFoundError / WixApplicationError for the mutation to report. */
   async updateSyncConfig(connectionId: string, syncConfig: WixSyncConfigBody): Promise<ConnectionDto> {
     const response = await this.#http.call(GetConnectionResponse, {
@@ -61,5 +163,64 @@ export class ExternalCalendarsApi {
     });
     this.#connections.set(connectionId, Promise.resolve(response.connection));
     return response.connection;
+  }
+
+  /** Disconnect; throws NotFoundError / WixApplicationError for the mutation to report. */
+  async disconnect(connectionId: string): Promise<ConnectionDto> {
+    const response = await this.#http.call(GetConnectionResponse, {
+      endpoint: 'externalCalendars.disconnect',
+      method: 'POST',
+      path: `${BASE}/connections/${encodeURIComponent(connectionId)}/disconnect`,
+      body: { connectionId },
+    });
+    this.#connections.set(connectionId, Promise.resolve(response.connection));
+    this.#calendars.clear(connectionId);
+    return response.connection;
+  }
+
+  /**
+   * List Events, in the SDK's wire form: arrays repeat the key, nested paging is dotted. A first
+   * page sends the filter; a following page sends only Wix's cursor (with the limit), which
+   * carries the filter. `fieldsets` is always sent, so whether personal data comes back never
+   * depends on what a cursor remembers.
+   */
+  listEvents(request: ListEventsRequest): Promise<ListEventsResponse> {
+    const filter: Record<string, QueryValue> =
+      'filter' in request
+        ? {
+            from: request.filter.from,
+            to: request.filter.to,
+            scheduleIds: request.filter.scheduleIds,
+            userIds: request.filter.userIds,
+            allDay: request.filter.allDay,
+          }
+        : {};
+    return this.#http.call(ListEventsResponse, {
+      endpoint: 'externalCalendars.listEvents',
+      method: 'GET',
+      path: `${BASE}/events`,
+      query: {
+        ...filter,
+        fieldsets: request.personalData ? 'OWN_PI' : 'NO_PI',
+        'cursorPaging.limit': request.limit,
+        'cursorPaging.cursor': 'cursor' in request ? request.cursor : undefined,
+        partialFailure: request.partialFailure ?? undefined,
+      },
+    });
+  }
+
+  async #listCalendars(connectionId: string): Promise<CalendarDto[]> {
+    try {
+      const response = await this.#http.call(ListCalendarsResponse, {
+        endpoint: 'externalCalendars.listCalendars',
+        method: 'GET',
+        path: `${BASE}/connections/${encodeURIComponent(connectionId)}/calendars`,
+      });
+      return response.calendars;
+    } catch (error) {
+      if (error instanceof NotFoundError) return [];
+      if (error instanceof WixApplicationError && NOTHING_TO_LIST.has(error.wixCode)) return [];
+      throw error;
+    }
   }
 }

@@ -93,3 +93,23 @@ export type QuerySchedulesResponse = z.infer<typeof QuerySchedulesResponse>;
 /** Query Schedules filter: `$eq` / `$in` on these fields only (WIX-API.md §2.2). */
 export type ScheduleFilterField = 'id' | 'externalId' | 'appId' | 'status';
 export type ScheduleQueryFilter = Partial<Record<ScheduleFilterField, string | { $eq: string } | { $in: string[] }>>;
+
+/** `fields` of Get / Query Schedules: personal data to include (WIX-API.md §2.2). */
+export const PERSONAL_DATA_FIELDS = ['PI_FIELDS'] as const;
+
+/** The gateway's filter of Query Schedules, each list becoming `$in` (WIX-API.md §2.2). */
+export interface ScheduleQueryInput {
+  ids?: string[] | undefined;
+  externalIds?: string[] | undefined;
+  appIds?: string[] | undefined;
+  statuses?: ScheduleStatus[] | undefined;
+}
+
+/** The `schedule` of a Create Schedule body: only what the client set. */
+export type NewScheduleBody = Record<string, unknown>;
+
+/** What Cancel Schedule takes besides the id. */
+export interface CancelScheduleBody {
+  preserveFutureEventsWithParticipants?: boolean;
+  participantNotification?: { notifyParticipants?: boolean; message?: string };
+}

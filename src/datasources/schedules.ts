@@ -1,9 +1,14 @@
 import DataLoader from 'dataloader';
 import {
   GetScheduleResponse,
+  PERSONAL_DATA_FIELDS,
   QuerySchedulesResponse,
   ScheduleStatus,
+  type CancelScheduleBody,
+  type NewScheduleBody,
   type ScheduleDto,
+  type ScheduleQueryFilter,
+  type ScheduleQueryInput,
 } from './schedules.dto.js';
 import type { WixHttpClient } from './wix-http.js';
 import { NotFoundError } from '../errors.js';
@@ -17,6 +22,15 @@ export const QUERY_PAGE_MAX = 100;
  */
 const EVERY_STATUS = Object.values(ScheduleStatus);
 
+/** One Query Schedules call: a first page (the filter) or a following one (Wix's cursor only). */
+export type QuerySchedulesRequest = ({ filter: ScheduleQueryInput } | { cursor: string }) & { limit: number; personalData: boolean };
+
+/** A Get Schedule: which schedule, with or without its personal data. */
+interface GetKey {
+  id: string;
+  personalData: boolean;
+}
+
 export interface SchedulesApiOptions {
   /** false turns batching off (one Get Schedule per id): the naive N+1 baseline for benchmarks. */
   batch?: boolean;
@@ -27,17 +41,18 @@ export class SchedulesApi {
   readonly #http: WixHttpClient;
   /** Batches every schedule asked by id within one tick into Query Schedules calls. */
   readonly #byId: DataLoader<string, ScheduleDto | null>;
-  /** Get Schedule per id, memoised per operation. */
-  readonly #get: DataLoader<string, ScheduleDto | null>;
+  /** Get Schedule per id (and personal-data switch), memoised per operation. */
+  readonly #get: DataLoader<GetKey, ScheduleDto | null, string>;
 
   constructor(http: WixHttpClient, options: SchedulesApiOptions = {}) {
     this.#http = http;
-    this.#get = new DataLoader((ids) => Promise.all(ids.map((id) => this.#fetchOne(id).catch((error: Error) => error))), {
+    this.#get = new DataLoader((keys) => Promise.all(keys.map((key) => this.#fetchOne(key).catch((error: Error) => error))), {
       batch: false,
+      cacheKeyFn: ({ id, personalData }) => `${personalData ? 'pi' : 'public'}:${id}`,
     });
     this.#byId =
       options.batch === false
-        ? this.#get
+        ? new DataLoader((ids) => this.#get.loadMany(ids.map((id) => ({ id, personalData: false }))), { batch: false })
         : new DataLoader((ids) => this.#queryByIds(ids), { maxBatchSize: QUERY_PAGE_MAX });
   }
 
@@ -46,9 +61,39 @@ export class SchedulesApi {
     return this.#byId.load(id);
   }
 
-  /** Get Schedule; null when Wix answers 404. */
-  get(id: string): Promise<ScheduleDto | null> {
-    return this.#get.load(id);
+  /** Get Schedule; null when Wix answers 404. `personalData` asks for `fields=PI_FIELDS`. */
+  get(id: string, options: { personalData?: boolean | null } = {}): Promise<ScheduleDto | null> {
+    return this.#get.load({ id, personalData: options.personalData ?? false });
+  }
+
+  /**
+   * Query Schedules, one page. A first page sends the filter (each list as `$in`; no status means
+   * Wix's default, ACTIVE only); a following page sends only the cursor and the limit, as Wix
+   * requires ("following requests use the cursor token and not filter").
+   */
+  query(request: QuerySchedulesRequest): Promise<QuerySchedulesResponse> {
+    const query =
+      'cursor' in request
+        ? { cursorPaging: { limit: request.limit, cursor: request.cursor } }
+        : { ...withFilter(request.filter), cursorPaging: { limit: request.limit } };
+    return this.#http.call(QuerySchedulesResponse, {
+      endpoint: 'schedules.query',
+      method: 'POST',
+      path: `${BASE}/query`,
+      body: { query, ...(request.personalData && { fields: PERSONAL_DATA_FIELDS }) },
+    });
+  }
+
+  /** Create Schedule; throws for the mutation to report. */
+  async create(schedule: NewScheduleBody, idempotencyKey?: string): Promise<ScheduleDto> {
+    const response = await this.#http.call(GetScheduleResponse, {
+      endpoint: 'schedules.create',
+      method: 'POST',
+      path: BASE,
+      body: { schedule, ...(idempotencyKey !== undefined && { idempotencyKey }) },
+    });
+    this.#remember(response.schedule);
+    return response.schedule;
   }
 
   /** Update Schedule (a PATCH: id, revision and the fields that change); throws for the mutation to report. */
@@ -59,17 +104,37 @@ export class SchedulesApi {
       path: `${BASE}/${encodeURIComponent(schedule.id)}`,
       body: { schedule },
     });
-    this.#get.clear(schedule.id).prime(schedule.id, response.schedule);
-    this.#byId.clear(schedule.id).prime(schedule.id, response.schedule);
+    this.#remember(response.schedule);
     return response.schedule;
   }
 
-  async #fetchOne(id: string): Promise<ScheduleDto | null> {
+  /** Cancel Schedule; throws for the mutation to report. */
+  async cancel(id: string, body: CancelScheduleBody): Promise<ScheduleDto> {
+    const response = await this.#http.call(GetScheduleResponse, {
+      endpoint: 'schedules.cancel',
+      method: 'POST',
+      path: `${BASE}/${encodeURIComponent(id)}/cancel`,
+      body,
+    });
+    this.#remember(response.schedule);
+    return response.schedule;
+  }
+
+  /** After a change, later reads in the same operation see the new schedule, not a stale memo. */
+  #remember(schedule: ScheduleDto): void {
+    const key = { id: schedule.id, personalData: false };
+    this.#get.clear({ id: schedule.id, personalData: true });
+    this.#get.clear(key).prime(key, schedule);
+    this.#byId.clear(schedule.id).prime(schedule.id, schedule);
+  }
+
+  async #fetchOne({ id, personalData }: GetKey): Promise<ScheduleDto | null> {
     try {
       const response = await this.#http.call(GetScheduleResponse, {
         endpoint: 'schedules.get',
         method: 'GET',
         path: `${BASE}/${encodeURIComponent(id)}`,
+        ...(personalData && { query: { fields: PERSONAL_DATA_FIELDS } }),
       });
       return response.schedule;
     } catch (error) {
@@ -101,4 +166,14 @@ export class SchedulesApi {
       return ids.map(() => error as Error);
     }
   }
+}
+
+/** The gateway's filter as Query Schedules' `filter`: each list as `$in`; none at all, no filter. */
+function withFilter(input: ScheduleQueryInput): { filter?: ScheduleQueryFilter } {
+  const filter: ScheduleQueryFilter = {};
+  if (input.ids) filter.id = { $in: input.ids };
+  if (input.externalIds) filter.externalId = { $in: input.externalIds };
+  if (input.appIds) filter.appId = { $in: input.appIds };
+  if (input.statuses) filter.status = { $in: input.statuses };
+  return Object.keys(filter).length > 0 ? { filter } : {};
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ScheduleStatus } from '../datasources/schedules.dto.js';
+import { withoutNulls as compact } from './compact.js';
 
 /** Field limits of the Schedules v3 object (WIX-API.md §2.3), checked before anything goes upstream. */
 const text = (label: string, min: number, max: number) =>
@@ -26,12 +28,6 @@ const ExtendedFields = z
   .object({ namespaces: z.record(z.string(), z.record(z.string(), z.unknown())) }, { error: 'extendedFields is { namespaces: { <namespace>: { ... } } }.' })
   .strict();
 
-/** Drops null and undefined members: a PATCH sends only what changes. */
-function compact<T extends Record<string, unknown>>(value: T): Partial<{ [K in keyof T]: NonNullable<T[K]> }> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as Partial<{
-    [K in keyof T]: NonNullable<T[K]>;
-  }>;
-}
 
 /** GraphQL `UpdateScheduleInput` → the `schedule` of the Update Schedule body: id, revision and what changes. */
 export const UpdateScheduleInput = z
@@ -48,3 +44,73 @@ export const UpdateScheduleInput = z
     extendedFields: ExtendedFields.nullish(),
   })
   .transform(compact);
+
+/** On create, conferencing details need their type and both URLs (WIX-API.md §2.3). */
+const NewConferencingDetailsInput = ConferencingDetailsInput.extend({
+  hostUrl: text('hostUrl', 1, 2_000),
+  guestUrl: text('guestUrl', 1, 2_000),
+});
+
+const PermissionInput = z.object({
+  identity: z.object({ wixUserId: z.guid('wixUserId is the GUID of a Wix user.') }),
+  role: z.enum(['UNKNOWN_ROLE', 'WRITER', 'COMMENTER']),
+});
+
+/** Wix documents no limit for the key; 200 characters is plenty for a UUID or a request hash. */
+const IDEMPOTENCY_KEY_MAX = 200;
+
+/** GraphQL `createSchedule` arguments → the Create Schedule body `{ schedule, idempotencyKey? }`. */
+export const CreateScheduleArgs = z
+  .object({
+    schedule: z
+      .object({
+        externalId: text('externalId', 1, 200).nullish(),
+        name: text('name', 1, 200).nullish(),
+        timeZone: text('timeZone', 1, 150).nullish(),
+        businessTimeZoneEnabled: z.boolean().nullish(),
+        defaultTitle: text('defaultTitle', 1, 200).nullish(),
+        defaultLocation: LocationInput.transform(compact).nullish(),
+        defaultCapacity: z.number().int().min(0, 'defaultCapacity cannot be negative.').max(2_147_483_647).nullish(),
+        defaultConferencingDetails: NewConferencingDetailsInput.transform(compact).nullish(),
+        appId: z.guid('appId is the GUID of a Wix app.').nullish(),
+        permissions: z.array(PermissionInput).max(1, 'A schedule has at most one permission.').nullish(),
+        extendedFields: ExtendedFields.nullish(),
+      })
+      .transform(compact),
+    idempotencyKey: text('idempotencyKey', 1, IDEMPOTENCY_KEY_MAX).nullish(),
+  })
+  .transform(compact);
+
+/** GraphQL `cancelSchedule` arguments → the Cancel Schedule path id and body. */
+export const CancelScheduleArgs = z
+  .object({
+    id: z.string().min(1, 'id cannot be empty.').max(200),
+    preserveFutureEventsWithParticipants: z.boolean().nullish(),
+    participantNotification: z
+      .object({ notifyParticipants: z.boolean().nullish(), message: text('message', 1, 5_000).nullish() })
+      .transform(compact)
+      .nullish(),
+  })
+  .transform(compact);
+
+/** Query Schedules takes `$in` lists of at most this many values here; Wix documents no limit. */
+const FILTER_VALUES_MAX = 100;
+const valueList = <T extends z.ZodType>(item: T, what: string) =>
+  z
+    .array(item)
+    .min(1, `Give at least one ${what}, or leave the list out.`)
+    .max(FILTER_VALUES_MAX, `Give at most ${FILTER_VALUES_MAX} ${what}s.`);
+
+/**
+ * The `schedules` filter with nulls dropped: the gateway's own form, also what a cursor of the
+ * first page carries (so it is checked again when read back from a cursor).
+ */
+export const ScheduleListFilter = z
+  .object({
+    ids: valueList(z.string().min(1).max(200), 'id').optional(),
+    externalIds: valueList(z.string().min(1).max(200), 'external id').optional(),
+    appIds: valueList(z.string().min(1).max(200), 'app id').optional(),
+    statuses: valueList(z.enum(ScheduleStatus), 'status').optional(),
+  })
+  .strict();
+export type ScheduleListFilter = z.infer<typeof ScheduleListFilter>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { WixSyncConfigBody } from '../datasources/external-calendars.dto.js';
+import { withoutNulls } from './compact.js';
 
 /** Limits the gateway enforces before anything goes upstream; Wix documents none for calendars. */
 const CALENDAR_NAME_MAX = 200; // characters
@@ -67,10 +68,3 @@ export const SyncConfigInput = z
     }
     return body;
   });
-
-/** Drops null and undefined members: Wix gets only what the client set. */
-function withoutNulls<T extends Record<string, unknown>>(value: T): { [K in keyof T]?: NonNullable<T[K]> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as {
-    [K in keyof T]?: NonNullable<T[K]>;
-  };
-}
