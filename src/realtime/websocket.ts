@@ -20,6 +20,7 @@ import { assertMayRun } from '../auth/authorize.js';
 import type { Caller } from '../auth/caller.js';
 import type { ContextFactory } from '../context.js';
 import type { Metrics } from '../metrics.js';
+import { GatewayError, UnauthenticatedError } from '../errors.js';
 
 export interface WebSocketOptions {
   httpServer: Server;
@@ -77,9 +78,11 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
     guardAgainstSlowConsumer(socket, options.maxBufferedBytes, logger);
   });
   // The same masking as over HTTP: gateway errors as they are, anything else a bare internal error.
-  const mask = (errors: readonly GraphQLError[]) =>
-    errors.map((error) => formatError(error.toJSON(), error)) as unknown as readonly GraphQLError[];
-  const refuse = (error: GraphQLError) => mask([error]);
+  const mask = (errors: readonly GraphQLError[]): GraphQLError[] =>
+    errors.map((error) => {
+      const { message, extensions, path } = formatError(error.toJSON(), error);
+      return new GraphQLError(message, { nodes: error.nodes, path, extensions });
+    });
   const rules = [...specifiedRules, ...options.validationRules];
 
   const cleanup = useServer<Record<string, unknown> | undefined, SocketExtra>(
@@ -99,24 +102,24 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
       },
       onSubscribe: (ctx, _id, payload) => {
         const caller = ctx.extra.caller;
-        if (!caller) return refuse(new GraphQLError('Not acknowledged.'));
+        if (!caller) return [new UnauthenticatedError()];
         if (Object.keys(ctx.subscriptions).length >= options.maxSubscriptionsPerSocket) {
-          return refuse(new GraphQLError(`At most ${options.maxSubscriptionsPerSocket} operations per socket.`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } }));
+          return [new GatewayError(`At most ${options.maxSubscriptionsPerSocket} operations per socket.`, 'TOO_MANY_SUBSCRIPTIONS')];
         }
         let document: DocumentNode;
         try {
           document = parse(payload.query, { maxTokens: options.maxTokens });
         } catch (error) {
-          return refuse(error instanceof GraphQLError ? new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }) : new GraphQLError('Cannot parse the document.'));
+          return [new GatewayError(error instanceof GraphQLError ? error.message : 'Cannot parse the document.', 'GRAPHQL_PARSE_FAILED')];
         }
         const invalid = validate(schema, document, rules);
         if (invalid.length > 0) {
-          return mask(invalid.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })));
+          return invalid.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
         }
         try {
           assertMayRun(caller, getOperationAST(document, payload.operationName)?.operation);
         } catch (error) {
-          return refuse(error as GraphQLError);
+          return [error as GraphQLError];
         }
         const requestId = ctx.extra.request.headers['x-request-id'];
         return {
@@ -130,8 +133,9 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
       onNext: (_ctx, _id, _payload, _args, result) => {
         const executionResult = result as ExecutionResult;
         if (!executionResult.errors?.length) return undefined;
-        return { ...executionResult, errors: mask(executionResult.errors) } as ExecutionResult;
+        return { ...executionResult, errors: mask(executionResult.errors) };
       },
+      // Errors of onSubscribe and of execution before the first result pass here: masked once.
       onError: (_ctx, _id, _payload, errors) => mask(errors),
     },
     wsServer,
