@@ -67,7 +67,7 @@ const EnvSchema = z.object({
   LIMIT_DIRECTIVES: count(1, 1_000, 50),
   RATE_LIMIT_PER_MINUTE: count(0, 1_000_000, 600),
   WS_MAX_SUBSCRIPTIONS: count(1, 10_000, 100),
-  WS_MAX_BUFFERED_BYTES: count(1_024, 1_024 * 1_024 * 1_024, 4 * 1_024 * 1_024),
+  WS_MAX_QUEUED_EVENTS: count(1, 1_000_000, 1_000),
 });
 
 export type WixMode =
@@ -95,7 +95,8 @@ export interface Limits {
   directives: number;
   ratePerMinute: number;
   wsMaxSubscriptions: number;
-  wsMaxBufferedBytes: number;
+  /** Events one subscription may have waiting for a consumer that does not read. */
+  wsMaxQueuedEvents: number;
 }
 
 export interface Resilience {
@@ -212,7 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       directives: e.LIMIT_DIRECTIVES,
       ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
       wsMaxSubscriptions: e.WS_MAX_SUBSCRIPTIONS,
-      wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+      wsMaxQueuedEvents: e.WS_MAX_QUEUED_EVENTS,
     },
   };
 }

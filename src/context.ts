@@ -16,6 +16,10 @@ export interface GatewayContext {
   wix: WixApis;
   /** The process-wide event bus, for subscriptions. */
   bus: EventBus;
+  /** Over WebSocket: closes the connection of a subscriber that does not keep up. */
+  onSlowConsumer: (() => void) | undefined;
+  /** Events one subscription may have waiting before its consumer counts as too slow. */
+  maxQueuedEvents: number;
 }
 
 /** The upstream APIs, created per operation so their DataLoader caches never outlive it. */
@@ -36,6 +40,7 @@ export interface ContextInput {
   /** The caller's request id (`x-request-id`), if it sent one worth keeping. */
   requestId?: string | undefined;
   caller: Caller;
+  onSlowConsumer?: () => void;
 }
 
 export type ContextFactory = (input: ContextInput) => GatewayContext;
@@ -43,8 +48,8 @@ export type ContextFactory = (input: ContextInput) => GatewayContext;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** The one context builder (STYLE.md habit 5), shared by the HTTP endpoint and graphql-ws. */
-export function createContextFactory(logger: Logger, upstream: UpstreamSettings, guard: UpstreamGuard, bus: EventBus): ContextFactory {
-  return ({ requestId: offered, caller }) => {
+export function createContextFactory(logger: Logger, upstream: UpstreamSettings, guard: UpstreamGuard, bus: EventBus, maxQueuedEvents: number): ContextFactory {
+  return ({ requestId: offered, caller, onSlowConsumer }) => {
     const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
     const requestLogger = logger.child({ requestId });
     const http = new WixHttpClient({
@@ -61,6 +66,8 @@ export function createContextFactory(logger: Logger, upstream: UpstreamSettings,
       caller,
       logger: requestLogger,
       bus,
+      onSlowConsumer,
+      maxQueuedEvents,
       wix: {
         externalCalendars: new ExternalCalendarsApi(http),
         schedules: new SchedulesApi(http, { batch: upstream.batch ?? true }),

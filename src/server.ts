@@ -52,7 +52,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const schema = createSchema();
   const metrics = createMetrics({ subscriptions: () => bus.listenerCount(), dedupeEarlyEvictions: () => bus.earlyEvictions() });
   const guard = new UpstreamGuard(config.resilience, logger);
-  const createContext = createContextFactory(logger, upstream, guard, bus);
+  const createContext = createContextFactory(logger, upstream, guard, bus, config.limits.wsMaxQueuedEvents);
   const formatError = createErrorFormatter(logger);
   const validationRules = limitRules(config.limits);
   const webSockets = startWebSocketEndpoint({
@@ -70,7 +70,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     connectionInitWaitTimeoutMs: options.connectionInitWaitTimeoutMs ?? 3_000,
     keepAliveMs: options.keepAliveMs ?? 12_000,
     maxSubscriptionsPerSocket: config.limits.wsMaxSubscriptions,
-    maxBufferedBytes: config.limits.wsMaxBufferedBytes,
   });
   const apollo = createApolloServer({
     schema,

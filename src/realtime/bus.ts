@@ -13,6 +13,9 @@ export interface SubscribeOptions {
   /** Resume after this cursor: replay what the log holds after it, then go live. */
   since?: string | undefined;
   filter: (event: BusEvent) => boolean;
+  /** Events that may wait for the consumer; past it the subscription ends and `onOverflow` runs. */
+  maxQueued?: number;
+  onOverflow?: (() => void) | undefined;
 }
 
 /**

@@ -11,7 +11,7 @@ export interface EventLog {
   compare(a: string, b: string): number;
 }
 
-/** Most events one subscriber may have waiting before it is ended as too slow. */
+/** Default of the events one subscriber may have waiting before it is ended as too slow. */
 const QUEUE_LIMIT = 10_000;
 
 /**
@@ -20,12 +20,13 @@ const QUEUE_LIMIT = 10_000;
  * gap and no duplicate.
  */
 export async function subscribeWithReplay(hub: LocalHub, log: EventLog, options: SubscribeOptions): Promise<AsyncIterableIterator<BusEvent>> {
-  const { since, filter } = options;
+  const { since, filter, maxQueued = QUEUE_LIMIT, onOverflow } = options;
   let pending: BusEvent[] | undefined = since === undefined ? undefined : [];
   const queue: AsyncQueue<BusEvent> = new AsyncQueue(() => remove());
   const push = (event: BusEvent) => {
-    if (queue.size >= QUEUE_LIMIT) {
+    if (queue.size >= maxQueued) {
       queue.end(new Error('Subscriber too slow: too many undelivered events.'));
+      onOverflow?.();
       return;
     }
     queue.push(event);

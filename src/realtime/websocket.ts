@@ -41,8 +41,6 @@ export interface WebSocketOptions {
   /** Interval of keep-alive pings. */
   keepAliveMs: number;
   maxSubscriptionsPerSocket: number;
-  /** A socket whose unsent data grows past this is too slow to keep up: it is closed. */
-  maxBufferedBytes: number;
 }
 
 export interface WebSocketEndpoint {
@@ -57,6 +55,8 @@ interface SocketExtra {
 
 /** Close code for a consumer too slow to keep up (RFC 6455: 1008, policy violation). */
 const SLOW_CONSUMER = 1008;
+/** A client that stops reading may never answer the close handshake either. */
+const CLOSE_GRACE_MS = 1_000;
 
 /**
  * graphql-ws (graphql-transport-ws) on the HTTP server's `/graphql`: the same schema, limits, auth
@@ -75,7 +75,6 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
   wsServer.on('connection', (socket: WebSocket) => {
     metrics.sockets.inc();
     socket.once('close', () => metrics.sockets.dec());
-    guardAgainstSlowConsumer(socket, options.maxBufferedBytes, logger);
   });
   // The same masking as over HTTP: gateway errors as they are, anything else a bare internal error.
   const mask = (errors: readonly GraphQLError[]): GraphQLError[] =>
@@ -103,7 +102,8 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
       onSubscribe: (ctx, _id, payload) => {
         const caller = ctx.extra.caller;
         if (!caller) return [new UnauthenticatedError()];
-        if (Object.keys(ctx.subscriptions).length >= options.maxSubscriptionsPerSocket) {
+        // graphql-ws has already reserved a slot for this operation: count it in.
+        if (Object.keys(ctx.subscriptions).length > options.maxSubscriptionsPerSocket) {
           return [new GatewayError(`At most ${options.maxSubscriptionsPerSocket} operations per socket.`, 'TOO_MANY_SUBSCRIPTIONS')];
         }
         let document: DocumentNode;
@@ -127,7 +127,11 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
           document,
           variableValues: payload.variables,
           operationName: payload.operationName,
-          contextValue: createContext({ requestId: typeof requestId === 'string' ? requestId : undefined, caller }),
+          contextValue: createContext({
+            requestId: typeof requestId === 'string' ? requestId : undefined,
+            caller,
+            onSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, logger),
+          }),
         };
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
@@ -157,22 +161,13 @@ function closeAtExpiry(socket: WebSocket, expiresAt: number): void {
 }
 
 /**
- * Every message to a socket passes here: if what the socket has not yet taken keeps growing past
- * the limit, the client is not reading, and it is closed instead of holding memory for it.
+ * graphql-ws sends one message at a time per operation and waits for it to be written, so a client
+ * that stops reading shows as events piling up in its subscription's queue: past the limit the
+ * socket is closed, rather than allowed to hold memory for a reader that is not there.
  */
-function guardAgainstSlowConsumer(socket: WebSocket, maxBufferedBytes: number, logger: Logger): void {
-  const send = socket.send.bind(socket) as (data: unknown, callback?: (error?: Error) => void) => void;
-  (socket as unknown as { send: typeof send }).send = (data, callback) => {
-    if (socket.bufferedAmount > maxBufferedBytes) {
-      if (socket.readyState === socket.OPEN) {
-        logger.warn({ bufferedBytes: socket.bufferedAmount }, 'closing a WebSocket too slow to keep up');
-        socket.close(SLOW_CONSUMER, 'Too slow: messages were not read');
-        // A client that stops reading may never answer the close handshake either.
-        setTimeout(() => socket.terminate(), 1_000).unref();
-      }
-      callback?.();
-      return;
-    }
-    send(data, callback);
-  };
+function closeSlowConsumer(socket: WebSocket, logger: Logger): void {
+  if (socket.readyState !== socket.OPEN) return;
+  logger.warn('closing a WebSocket too slow to keep up with its events');
+  socket.close(SLOW_CONSUMER, 'Too slow: events were not read');
+  setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
 }

@@ -14,7 +14,7 @@ interface ScheduleEventArgs {
 /** One subscription field: the bus's events of one topic, filtered by schedule id, as payloads. */
 function scheduleEvents(topic: ScheduleTopic) {
   return {
-    subscribe: async (_: unknown, { scheduleIds, since }: ScheduleEventArgs, { bus, caller }: GatewayContext) => {
+    subscribe: async (_: unknown, { scheduleIds, since }: ScheduleEventArgs, { bus, caller, maxQueuedEvents, onSlowConsumer }: GatewayContext) => {
       if (scheduleIds && scheduleIds.length > SCHEDULE_IDS_MAX) {
         throw new BadUserInputError(`Give at most ${SCHEDULE_IDS_MAX} scheduleIds.`, ['scheduleIds']);
       }
@@ -23,6 +23,8 @@ function scheduleEvents(topic: ScheduleTopic) {
         since: since ?? undefined,
         // Tenancy first: a subscriber only ever sees its own tenant's events.
         filter: (event) => mayReceive(caller, event.instanceId) && event.topics.includes(topic) && (!ids || ids.has(event.entityId)),
+        maxQueued: maxQueuedEvents,
+        onOverflow: onSlowConsumer,
       });
     },
     resolve: (event: BusEvent): ScheduleEventPayload => ({

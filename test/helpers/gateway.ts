@@ -17,7 +17,7 @@ export const DEFAULT_LIMITS: Limits = {
   directives: 50,
   ratePerMinute: 0,
   wsMaxSubscriptions: 100,
-  wsMaxBufferedBytes: 4 * 1_024 * 1_024,
+  wsMaxQueuedEvents: 1_000,
 };
 
 export const TEST_API_KEY = 'test-api-key';
