@@ -24,8 +24,9 @@ const ConferencingDetailsInput = z.object({
   externalId: text('externalId', 1, 150).nullish(),
 });
 
+const EXTENDED_FIELDS_SHAPE = 'extendedFields is { namespaces: { <namespace>: { ... } } }.';
 const ExtendedFields = z
-  .object({ namespaces: z.record(z.string(), z.record(z.string(), z.unknown())) }, { error: 'extendedFields is { namespaces: { <namespace>: { ... } } }.' })
+  .object({ namespaces: z.record(z.string(), z.record(z.string(), z.unknown()), { error: EXTENDED_FIELDS_SHAPE }) }, { error: EXTENDED_FIELDS_SHAPE })
   .strict();
 
 
@@ -46,9 +47,14 @@ export const UpdateScheduleInput = z
   .transform(compact);
 
 /** On create, conferencing details need their type and both URLs (WIX-API.md §2.3). */
+const requiredUrl = (label: string) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? `${label} is required with defaultConferencingDetails.` : undefined) })
+    .min(1, `${label} needs at least 1 character.`)
+    .max(2_000, `${label} has at most 2000 characters.`);
 const NewConferencingDetailsInput = ConferencingDetailsInput.extend({
-  hostUrl: text('hostUrl', 1, 2_000),
-  guestUrl: text('guestUrl', 1, 2_000),
+  hostUrl: requiredUrl('hostUrl'),
+  guestUrl: requiredUrl('guestUrl'),
 });
 
 const PermissionInput = z.object({
