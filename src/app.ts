@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { UpstreamSettings } from './context.js';
 import { ApiKeyCredentials } from './datasources/wix-http.js';
+import { AppInstanceCredentials, AppTokenProvider } from './datasources/app-tokens.js';
 import { DEV_WEBHOOK_PRIVATE_KEY_PEM } from './emulator/dev-webhook-key.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
 import type { EventBus } from './realtime/bus.js';
@@ -27,7 +28,9 @@ export interface App {
  * are set (trusted for webhooks automatically), the event bus, the HTTP/WebSocket server.
  */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
+  // Everything that can refuse the configuration runs before anything starts.
   const configuredKeys: KeyObject[] = config.webhookPublicKey ? parseWebhookPublicKeys(config.webhookPublicKey) : [];
+  const authenticator = createAuthenticator(config.auth, { servedTenant: config.wix.kind === 'api-key' ? config.instanceId : undefined });
   let emulator: Emulator | undefined;
   let upstream: UpstreamSettings;
   let webhookKeys = configuredKeys;
@@ -38,21 +41,31 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       webhookPrivateKeyPem: DEV_WEBHOOK_PRIVATE_KEY_PEM,
       logger: logger.child({ component: 'emulator' }),
     });
-    upstream = { baseUrl: emulator.url, credentials: new ApiKeyCredentials(emulator.apiKey, emulator.siteId) };
+    const credentials = new ApiKeyCredentials(emulator.apiKey, emulator.siteId);
+    upstream = { baseUrl: emulator.url, credentialsFor: () => credentials };
     webhookKeys = [...configuredKeys, createPublicKey(emulator.webhookPublicKeyPem)];
     logger.info(
       { emulatorUrl: emulator.url, siteId: emulator.siteId },
       'no Wix credentials configured (WIX_API_KEY, WIX_SITE_ID): running on the embedded Wix emulator with demo data',
     );
-  } else {
-    upstream = { baseUrl: config.wix.baseUrl, credentials: new ApiKeyCredentials(config.wix.apiKey, config.wix.siteId) };
+  } else if (config.wix.kind === 'api-key') {
+    const credentials = new ApiKeyCredentials(config.wix.apiKey, config.wix.siteId);
+    upstream = { baseUrl: config.wix.baseUrl, credentialsFor: () => credentials };
     logger.info({ wixApiUrl: config.wix.baseUrl, siteId: config.wix.siteId }, 'using the Wix REST API with an API key');
+  } else {
+    const tokens = new AppTokenProvider({ baseUrl: config.wix.baseUrl, appId: config.wix.appId, appSecret: config.wix.appSecret, timeoutMs: config.resilience.timeoutMs });
+    const fallbackTenant = config.instanceId;
+    upstream = {
+      baseUrl: config.wix.baseUrl,
+      // Each caller acts for its own tenant with that tenant's token; an open gateway for WIX_INSTANCE_ID.
+      credentialsFor: (caller) => new AppInstanceCredentials(tokens, caller.tenant ?? fallbackTenant ?? ''),
+    };
+    logger.info({ wixApiUrl: config.wix.baseUrl, appId: config.wix.appId }, 'using the Wix REST API as an app, with an access token per app instance');
   }
   if (webhookKeys.length === 0) {
     logger.warn('WIX_WEBHOOK_PUBLIC_KEY is not set: every webhook will be answered 401 and no live updates will flow');
   }
 
-  const authenticator = createAuthenticator(config.auth, { servedTenant: config.wix.kind === 'api-key' ? config.instanceId : undefined });
   if (config.auth.kind === 'open') {
     logger.warn(
       { reason: config.auth.reason },

@@ -72,6 +72,8 @@ const EnvSchema = z.object({
 
 export type WixMode =
   | { kind: 'api-key'; baseUrl: string; apiKey: string; siteId: string }
+  /** Many sites: each caller's tenant (app instance) gets its own access token. */
+  | { kind: 'app'; baseUrl: string; appId: string; appSecret: string }
   | { kind: 'emulator'; port: number };
 
 /** How callers prove who they are; `open` only outside production or when disabled on purpose. */
@@ -145,18 +147,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
 
-  if (e.WIX_APP_ID || e.WIX_APP_SECRET) {
-    throw new ConfigError(
-      'WIX_APP_ID / WIX_APP_SECRET: app mode (many sites) is not supported by this version; use WIX_API_KEY and WIX_SITE_ID.',
-    );
-  }
   if (Boolean(e.WIX_API_KEY) !== Boolean(e.WIX_SITE_ID)) {
     throw new ConfigError(`${e.WIX_API_KEY ? 'WIX_SITE_ID' : 'WIX_API_KEY'}: API-key mode needs both WIX_API_KEY and WIX_SITE_ID.`);
   }
-  const wix: WixMode =
-    e.WIX_API_KEY && e.WIX_SITE_ID
-      ? { kind: 'api-key', baseUrl: e.WIX_API_URL, apiKey: e.WIX_API_KEY, siteId: e.WIX_SITE_ID }
-      : { kind: 'emulator', port: e.EMULATOR_PORT };
+  if (Boolean(e.WIX_APP_ID) !== Boolean(e.WIX_APP_SECRET)) {
+    throw new ConfigError(`${e.WIX_APP_ID ? 'WIX_APP_SECRET' : 'WIX_APP_ID'}: app mode needs both WIX_APP_ID and WIX_APP_SECRET.`);
+  }
+  if (e.WIX_API_KEY && e.WIX_APP_ID) {
+    throw new ConfigError('WIX_API_KEY / WIX_APP_ID: choose API-key mode (one site) or app mode (many sites), not both.');
+  }
+  let wix: WixMode;
+  if (e.WIX_API_KEY && e.WIX_SITE_ID) wix = { kind: 'api-key', baseUrl: e.WIX_API_URL, apiKey: e.WIX_API_KEY, siteId: e.WIX_SITE_ID };
+  else if (e.WIX_APP_ID && e.WIX_APP_SECRET) wix = { kind: 'app', baseUrl: e.WIX_API_URL, appId: e.WIX_APP_ID, appSecret: e.WIX_APP_SECRET };
+  else wix = { kind: 'emulator', port: e.EMULATOR_PORT };
 
   const verifiers = [e.AUTH_JWT_SECRET, e.AUTH_JWT_PUBLIC_KEY, e.AUTH_JWKS_URL].filter(Boolean).length;
   if (verifiers > 1) {
@@ -179,6 +182,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'AUTH_JWT_SECRET: production needs caller authentication (AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY or AUTH_JWKS_URL), or AUTH_DISABLED=true to run open on purpose.',
     );
   } else auth = { kind: 'open', reason: 'not-configured' };
+
+  if (wix.kind === 'app' && auth.kind === 'open' && !e.WIX_INSTANCE_ID) {
+    throw new ConfigError('WIX_INSTANCE_ID: app mode without caller authentication needs the app instance to act for (or configure AUTH_JWT_SECRET / AUTH_JWT_PUBLIC_KEY / AUTH_JWKS_URL).');
+  }
 
   return {
     production,

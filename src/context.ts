@@ -30,7 +30,8 @@ export interface WixApis {
 
 export interface UpstreamSettings {
   baseUrl: string;
-  credentials: WixCredentials;
+  /** The credentials calls of this caller use: one API key for all, or the caller's tenant's token (app mode). */
+  credentialsFor: (caller: Caller) => WixCredentials;
   /** false: no DataLoader batching (benchmark baseline only). */
   batch?: boolean;
   fetch?: typeof fetch;
@@ -54,7 +55,7 @@ export function createContextFactory(logger: Logger, upstream: UpstreamSettings,
     const requestLogger = logger.child({ requestId });
     const http = new WixHttpClient({
       baseUrl: upstream.baseUrl,
-      credentials: upstream.credentials,
+      credentials: upstream.credentialsFor(caller),
       guard,
       deadline: Date.now() + guard.settings.deadlineMs,
       logger: requestLogger,

@@ -58,6 +58,10 @@ describe('the process (npm start)', () => {
     [{ WIX_API_URL: 'not a url', WIX_API_KEY: 'k', WIX_SITE_ID: 's' }, 'WIX_API_URL'],
     [{ SANDBOX: 'maybe' }, 'SANDBOX'],
     [{ WIX_WEBHOOK_PUBLIC_KEY: 'not-a-key' }, 'WIX_WEBHOOK_PUBLIC_KEY'],
+    [{ NODE_ENV: 'production' }, 'AUTH_JWT_SECRET'],
+    [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET'],
+    [{ WIX_APP_ID: 'app' }, 'WIX_APP_SECRET'],
+    [{ AUTH_JWT_PUBLIC_KEY: 'not a key' }, 'AUTH_JWT_PUBLIC_KEY'],
   ])('refuses to start with %o, naming %s', async (env, variable) => {
     const proc = run(env);
     const [code] = (await once(proc.child, 'exit')) as [number | null];

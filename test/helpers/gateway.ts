@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
-import { ApiKeyCredentials } from '../../src/datasources/wix-http.js';
+import { ApiKeyCredentials, type WixCredentials } from '../../src/datasources/wix-http.js';
+import type { Caller } from '../../src/auth/caller.js';
 import type { KeyObject } from 'node:crypto';
 import type { EventBus } from '../../src/realtime/bus.js';
 import { MemoryEventBus } from '../../src/realtime/memory-bus.js';
@@ -40,6 +41,7 @@ export interface TestGatewayOptions {
   authenticator?: Authenticator;
   limits?: Partial<Limits>;
   resilience?: Partial<Resilience>;
+  credentialsFor?: (caller: Caller) => WixCredentials;
   corsOrigins?: string[];
 }
 
@@ -60,6 +62,7 @@ export interface TestGateway extends Gateway {
 /** A real gateway on a random loopback port, talking to `upstreamUrl` in API-key mode. */
 export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
   const bus = options.bus ?? new MemoryEventBus();
+  const apiKey = new ApiKeyCredentials(options.apiKey ?? TEST_API_KEY, options.siteId ?? TEST_SITE_ID);
   const gateway = await startGateway({
     bus,
     webhookVerifier: new WebhookVerifier(options.webhookKeys ?? []),
@@ -88,7 +91,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     logger: options.logger ?? pino({ level: 'silent' }),
     upstream: {
       baseUrl: options.upstreamUrl,
-      credentials: new ApiKeyCredentials(options.apiKey ?? TEST_API_KEY, options.siteId ?? TEST_SITE_ID),
+      credentialsFor: options.credentialsFor ?? (() => apiKey),
       batch: options.batch ?? true,
     },
   });
