@@ -19,6 +19,7 @@ import { startWebSocketEndpoint } from './realtime/websocket.js';
 import { createSchema } from './schema.js';
 import { UpstreamGuard } from './datasources/resilience.js';
 import { webhookRouter } from './webhooks/route.js';
+import { explorerRoutes } from './explorers/index.js';
 import type { WebhookVerifier } from './webhooks/verify.js';
 
 export interface GatewayOptions {
@@ -97,6 +98,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  if (config.sandbox) app.use(explorerRoutes());
   app.use(webhookRouter({ verifier: options.webhookVerifier, bus, logger, metrics, instanceId: config.instanceId }));
 
   app.use(
