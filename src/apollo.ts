@@ -5,6 +5,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
 import { assertMayRun } from './auth/authorize.js';
+import type { Metrics } from './metrics.js';
 import Negotiator from 'negotiator';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
@@ -27,6 +28,7 @@ export interface ApolloOptions {
   httpServer: Server;
   logger: Logger;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  metrics: Metrics;
   sandbox: boolean;
   introspection: boolean;
   /** Runs when the server starts draining: closes the WebSocket endpoint. */
@@ -56,20 +58,21 @@ export function createErrorFormatter(logger: Logger) {
   };
 }
 
-/** One log line per operation: name, duration, error codes. */
-function operationLogPlugin(): ApolloServerPlugin<GatewayContext> {
+/** One log line and one histogram observation per operation: name, type, duration, error codes. */
+function operationLogPlugin(metrics: Metrics): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
       return {
         async willSendResponse({ operationName, errors, operation }) {
+          const seconds = (performance.now() - started) / 1_000;
+          const errorCodes = errors?.map((e) => e.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR) ?? [];
+          metrics.operations.observe(
+            { operation_name: metrics.operationLabel(operationName), operation_type: operation?.operation ?? 'unknown', outcome: errorCodes.length ? 'error' : 'ok' },
+            seconds,
+          );
           contextValue.logger.info(
-            {
-              operationName: operationName ?? null,
-              operationType: operation?.operation ?? null,
-              durationMs: Math.round(performance.now() - started),
-              errorCodes: errors?.map((e) => e.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR) ?? [],
-            },
+            { operationName: operationName ?? null, operationType: operation?.operation ?? null, durationMs: Math.round(seconds * 1_000), errorCodes },
             'graphql operation',
           );
         },
@@ -105,7 +108,7 @@ function legacyJsonStatusPlugin(): ApolloServerPlugin<GatewayContext> {
 }
 
 export function createApolloServer(options: ApolloOptions): ApolloServer<GatewayContext> {
-  const { schema, httpServer, logger, formatError, sandbox, introspection, beforeDrain, validationRules, maxTokens } = options;
+  const { schema, httpServer, logger, formatError, metrics, sandbox, introspection, beforeDrain, validationRules, maxTokens } = options;
   return new ApolloServer<GatewayContext>({
     schema,
     introspection,
@@ -132,7 +135,7 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Gateway
       sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, footer: false })
         : ApolloServerPluginLandingPageDisabled(),
-      operationLogPlugin(),
+      operationLogPlugin(metrics),
       {
         async requestDidStart() {
           return {

@@ -8,6 +8,7 @@ import { DEV_WEBHOOK_PRIVATE_KEY_PEM } from './emulator/dev-webhook-key.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
 import type { EventBus } from './realtime/bus.js';
 import { createEventBus } from './realtime/create-bus.js';
+import { createMetrics } from './metrics.js';
 import { startGateway, type Gateway } from './server.js';
 import { parseWebhookPublicKeys } from './webhooks/keys.js';
 import { WebhookVerifier } from './webhooks/verify.js';
@@ -79,8 +80,9 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
   let bus: EventBus | undefined;
   try {
-    bus = await createEventBus(config, logger);
-    const gateway = await startGateway({ config, logger, upstream, bus, authenticator, webhookVerifier: new WebhookVerifier(webhookKeys) });
+    const metrics = createMetrics();
+    bus = await createEventBus(config, logger, metrics);
+    const gateway = await startGateway({ config, logger, upstream, bus, metrics, authenticator, webhookVerifier: new WebhookVerifier(webhookKeys) });
     emulator?.setWebhookUrl(`${gateway.url}/webhooks/wix`);
     const started = bus;
     return {

@@ -51,6 +51,8 @@ const EnvSchema = z.object({
   INTROSPECTION: bool.optional(),
   CORS_ORIGINS: list,
   REDIS_URL: optionalText,
+  METRICS_PORT: port.optional(),
+  METRICS_TOKEN: optionalText,
   EVENT_LOG_SIZE: count(10, 10_000_000, 10_000),
   BODY_LIMIT_BYTES: count(1_024, 50 * 1_024 * 1_024, 1_024 * 1_024),
   AUTH_JWT_SECRET: optionalText.refine((value) => value === undefined || value.length >= 32, 'must be at least 32 characters'),
@@ -130,6 +132,10 @@ export interface Config {
   redisUrl: string | undefined;
   eventLogSize: number;
   bodyLimitBytes: number;
+  /** /metrics on its own port instead of the main one, when set. */
+  metricsPort: number | undefined;
+  /** When set, /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
   auth: AuthMode;
   limits: Limits;
 }
@@ -211,6 +217,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     eventLogSize: e.EVENT_LOG_SIZE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    metricsPort: e.METRICS_PORT,
+    metricsToken: e.METRICS_TOKEN,
     auth,
     limits: {
       depth: e.LIMIT_DEPTH,

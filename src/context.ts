@@ -5,6 +5,7 @@ import { SchedulesApi } from './datasources/schedules.js';
 import { WixHttpClient, type WixCredentials } from './datasources/wix-http.js';
 import type { EventBus } from './realtime/bus.js';
 import type { UpstreamGuard } from './datasources/resilience.js';
+import type { Metrics } from './metrics.js';
 import type { Caller } from './auth/caller.js';
 
 /** What every resolver gets: one per operation, built the same way for HTTP and WebSocket. */
@@ -49,7 +50,14 @@ export type ContextFactory = (input: ContextInput) => GatewayContext;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** The one context builder (STYLE.md habit 5), shared by the HTTP endpoint and graphql-ws. */
-export function createContextFactory(logger: Logger, upstream: UpstreamSettings, guard: UpstreamGuard, bus: EventBus, maxQueuedEvents: number): ContextFactory {
+export function createContextFactory(
+  logger: Logger,
+  upstream: UpstreamSettings,
+  guard: UpstreamGuard,
+  bus: EventBus,
+  maxQueuedEvents: number,
+  metrics: Metrics,
+): ContextFactory {
   return ({ requestId: offered, caller, onSlowConsumer }) => {
     const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
     const requestLogger = logger.child({ requestId });
@@ -57,6 +65,7 @@ export function createContextFactory(logger: Logger, upstream: UpstreamSettings,
       baseUrl: upstream.baseUrl,
       credentials: upstream.credentialsFor(caller),
       guard,
+      metrics,
       deadline: Date.now() + guard.settings.deadlineMs,
       logger: requestLogger,
       requestId,

@@ -10,6 +10,7 @@ import { createContextFactory, type UpstreamSettings } from './context.js';
 import { ErrorCode, UnauthenticatedError } from './errors.js';
 import { httpErrorHandler, sendGraphQLStyleError } from './http-errors.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { metricsHandler } from './metrics-endpoint.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { OPEN_CALLER } from './auth/caller.js';
 import { authenticateHttp, rateLimit, type HttpLocals } from './http-auth.js';
@@ -23,7 +24,10 @@ import { explorerRoutes } from './explorers/index.js';
 import type { WebhookVerifier } from './webhooks/verify.js';
 
 export interface GatewayOptions {
-  config: Pick<Config, 'port' | 'host' | 'sandbox' | 'introspection' | 'corsOrigins' | 'bodyLimitBytes' | 'instanceId' | 'limits' | 'resilience'>;
+  config: Pick<
+    Config,
+    'port' | 'host' | 'sandbox' | 'introspection' | 'corsOrigins' | 'bodyLimitBytes' | 'instanceId' | 'limits' | 'resilience' | 'metricsPort' | 'metricsToken'
+  >;
   authenticator: Authenticator;
   logger: Logger;
   upstream: UpstreamSettings;
@@ -33,11 +37,15 @@ export interface GatewayOptions {
   connectionInitWaitTimeoutMs?: number;
   /** graphql-ws keep-alive ping interval; default 12 s. */
   keepAliveMs?: number;
+  /** Default: a fresh registry. */
+  metrics?: Metrics;
 }
 
 export interface Gateway {
   /** Base URL, e.g. http://127.0.0.1:4000 */
   url: string;
+  /** Base URL of the metrics server, when METRICS_PORT moves /metrics off the main port. */
+  metricsUrl: string | undefined;
   httpServer: Server;
   metrics: Metrics;
   /** Stops accepting work, closes sockets (1001), lets in-flight requests finish. */
@@ -51,9 +59,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   const schema = createSchema();
-  const metrics = createMetrics({ subscriptions: () => bus.listenerCount(), dedupeEarlyEvictions: () => bus.earlyEvictions() });
+  const metrics = options.metrics ?? createMetrics();
+  metrics.watch(bus);
   const guard = new UpstreamGuard(config.resilience, logger);
-  const createContext = createContextFactory(logger, upstream, guard, bus, config.limits.wsMaxQueuedEvents);
+  const createContext = createContextFactory(logger, upstream, guard, bus, config.limits.wsMaxQueuedEvents, metrics);
   const formatError = createErrorFormatter(logger);
   const validationRules = limitRules(config.limits);
   const webSockets = startWebSocketEndpoint({
@@ -77,6 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     httpServer,
     logger,
     formatError,
+    metrics,
     sandbox: config.sandbox,
     introspection: config.introspection,
     beforeDrain: () => webSockets.close(),
@@ -94,9 +104,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const ready = !stopping && bus.isReady() && openCircuits.length === 0;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : stopping ? 'stopping' : 'not-ready', eventBus: bus.isReady(), openCircuits });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  let metricsServer: Server | undefined;
+  if (config.metricsPort === undefined) app.get('/metrics', metricsHandler(metrics, config.metricsToken));
+  else {
+    const metricsApp = express();
+    metricsApp.disable('x-powered-by');
+    metricsApp.get('/metrics', metricsHandler(metrics, config.metricsToken));
+    metricsServer = createServer(metricsApp);
+    await listen(metricsServer, config.metricsPort, config.host);
+  }
 
   if (config.sandbox) app.use(explorerRoutes());
   app.use(webhookRouter({ verifier: options.webhookVerifier, bus, logger, metrics, instanceId: config.instanceId }));
@@ -132,23 +148,37 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   app.use(httpErrorHandler(logger));
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => {
-      httpServer.off('error', reject);
-      resolve();
-    });
-  });
-  const address = httpServer.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  await listen(httpServer, config.port, config.host);
 
   return {
-    url: `http://${host}:${address.port}`,
+    url: urlOf(httpServer),
+    metricsUrl: metricsServer ? urlOf(metricsServer) : undefined,
     httpServer,
     metrics,
     async close() {
       stopping = true;
       await apollo.stop(); // closes the sockets first, then drains and closes the HTTP server
+      if (metricsServer) {
+        const server = metricsServer;
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
     },
   };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function urlOf(server: Server): string {
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BrokenCircuitError, TransientFailure, type UpstreamGuard } from './resilience.js';
+import type { Metrics } from '../metrics.js';
 import {
   GatewayError,
   NotFoundError,
@@ -46,6 +47,7 @@ export interface WixHttpClientOptions {
   baseUrl: string;
   credentials: WixCredentials;
   guard: UpstreamGuard;
+  metrics: Metrics;
   /** When the client's operation gives up (epoch ms): no attempt starts or runs past it. */
   deadline: number;
   logger: Logger;
@@ -158,11 +160,14 @@ export class WixHttpClient {
       body = JSON.stringify(request.body);
     }
     const started = performance.now();
-    const log = (status: number | string) =>
-      logger.debug(
-        { endpoint: request.endpoint, method: request.method, status, attempt, durationMs: Math.round(performance.now() - started) },
-        'upstream call',
-      );
+    const { metrics } = this.#options;
+    const log = (status: number | string) => {
+      const seconds = (performance.now() - started) / 1_000;
+      const labels = { endpoint: request.endpoint, status: String(status) };
+      metrics.upstreamCalls.observe(labels, seconds);
+      if (typeof status !== 'number' || status >= 400) metrics.upstreamErrors.inc(labels);
+      logger.info({ endpoint: request.endpoint, method: request.method, status, attempt, durationMs: Math.round(seconds * 1_000) }, 'upstream call');
+    };
     let response: Response;
     let text: string;
     try {

@@ -43,7 +43,9 @@ if known[1] then
 end
 redis.call('HSET', KEYS[2], 'seq', seq, 'topics', all)
 redis.call('EXPIRE', KEYS[2], ARGV[1])
-local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], redis.call('INCR', KEYS[4]) .. '-0', 'topics', deliver, 'event', ARGV[5])
+local now = redis.call('TIME')
+local at = now[1] * 1000 + math.floor(now[2] / 1000)
+local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], redis.call('INCR', KEYS[4]) .. '-0', 'topics', deliver, 'at', at, 'event', ARGV[5])
 return {'accepted', id, deliver}
 `;
 
@@ -68,6 +70,8 @@ export interface RedisBusOptions {
   logger: Logger;
   /** Key prefix, so several gateways (or tests) can share one Redis. */
   prefix?: string;
+  /** Told, for each event read from the stream, how long after its append it was read (seconds). */
+  observeLag?: (seconds: number) => void;
 }
 
 /** Orders two stream ids (`<ms>-<seq>`). */
@@ -178,6 +182,8 @@ export class RedisEventBus implements EventBus, EventLog {
         for (const [, entries] of result ?? []) {
           for (const [id, fields] of entries) {
             last = id;
+            const at = Number(fields[fields.indexOf('at') + 1]);
+            if (Number.isFinite(at) && at > 0) this.#options.observeLag?.(Math.max(0, Date.now() - at) / 1_000);
             const event = this.#toEvent(id, fields);
             if (event) this.#hub.dispatch(event);
           }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { EventBus } from '../realtime/bus.js';
@@ -23,7 +24,7 @@ export interface WebhookRouteOptions {
  * signed webhook; 503 when the bus cannot take it (Wix retries).
  */
 export function webhookRouter(options: WebhookRouteOptions): Router {
-  const { verifier, bus, logger, metrics, instanceId } = options;
+  const { verifier, bus, metrics, instanceId } = options;
   const router = express.Router();
   const reply = (res: Response, status: number, verdict: string, eventType: string, extra: Record<string, unknown> = {}) => {
     metrics.webhooks.inc({ verdict, event_type: eventType });
@@ -32,6 +33,9 @@ export function webhookRouter(options: WebhookRouteOptions): Router {
 
   router.post('/webhooks/wix', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req: Request, res: Response) => {
     const receivedAt = new Date();
+    const offeredId = req.get('x-request-id');
+    const requestId = offeredId && /^[\w.:-]{1,128}$/.test(offeredId) ? offeredId : randomUUID();
+    const logger = options.logger.child({ requestId });
     const body: unknown = req.body;
     const token = Buffer.isBuffer(body) ? body.toString('latin1').trim() : '';
     try {

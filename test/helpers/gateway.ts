@@ -87,6 +87,8 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       },
       bodyLimitBytes: 1_024 * 1_024,
       instanceId: options.instanceId,
+      metricsPort: undefined,
+      metricsToken: undefined,
     },
     logger: options.logger ?? pino({ level: 'silent' }),
     upstream: {
