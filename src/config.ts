@@ -70,6 +70,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: count(0, 1_000_000, 600),
   WS_MAX_SUBSCRIPTIONS: count(1, 10_000, 100),
   WS_MAX_QUEUED_EVENTS: count(1, 1_000_000, 1_000),
+  WS_SHARED_EXECUTION: bool.default(true),
 });
 
 export type WixMode =
@@ -101,6 +102,8 @@ export interface Limits {
   wsMaxSubscriptions: number;
   /** Events one subscription may have waiting for a consumer that does not read. */
   wsMaxQueuedEvents: number;
+  /** Subscribers of one document, variables and tenant share one execution per event. */
+  wsSharedExecution: boolean;
 }
 
 export interface Resilience {
@@ -229,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
       wsMaxSubscriptions: e.WS_MAX_SUBSCRIPTIONS,
       wsMaxQueuedEvents: e.WS_MAX_QUEUED_EVENTS,
+      wsSharedExecution: e.WS_SHARED_EXECUTION,
     },
   };
 }

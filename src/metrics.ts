@@ -10,6 +10,7 @@ export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   let bus: EventBus | undefined;
+  let shared: () => { streams: number; consumers: number } = () => ({ streams: 0, consumers: 0 });
   const operationNames = new Set<string>();
   const metrics = {
     registry,
@@ -62,10 +63,19 @@ export function createMetrics() {
     }),
     subscriptions: new Gauge({
       name: 'gateway_active_subscriptions',
-      help: 'Subscriptions currently attached to the event bus in this process.',
+      help: 'GraphQL subscriptions running in this process (subscribers sharing one execution each count).',
       registers: [registry],
       collect() {
-        this.set(bus?.listenerCount() ?? 0);
+        const { streams, consumers } = shared();
+        this.set((bus?.listenerCount() ?? 0) - streams + consumers);
+      },
+    }),
+    sharedStreams: new Gauge({
+      name: 'gateway_shared_subscription_streams',
+      help: 'Executions shared by subscribers of one document, variables and tenant.',
+      registers: [registry],
+      collect() {
+        this.set(shared().streams);
       },
     }),
     sockets: new Gauge({
@@ -73,9 +83,10 @@ export function createMetrics() {
       help: 'WebSocket connections currently open.',
       registers: [registry],
     }),
-    /** The bus whose state the gauges read. */
-    watch(eventBus: EventBus) {
+    /** The bus and the shared subscriptions whose state the gauges read. */
+    watch(eventBus: EventBus, sharedStats?: () => { streams: number; consumers: number }) {
       bus = eventBus;
+      if (sharedStats) shared = sharedStats;
     },
     /** A label for a client-chosen operation name that keeps the series bounded. */
     operationLabel(name: string | null | undefined): string {

@@ -48,6 +48,8 @@ export interface Gateway {
   metricsUrl: string | undefined;
   httpServer: Server;
   metrics: Metrics;
+  /** Shared subscription streams and their subscribers (WebSocket). */
+  sharedSubscriptionStats(): { streams: number; consumers: number };
   /** Stops accepting work, closes sockets (1001), lets in-flight requests finish. */
   close(): Promise<void>;
 }
@@ -80,6 +82,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     connectionInitWaitTimeoutMs: options.connectionInitWaitTimeoutMs ?? 3_000,
     keepAliveMs: options.keepAliveMs ?? 12_000,
     maxSubscriptionsPerSocket: config.limits.wsMaxSubscriptions,
+    sharedExecution: config.limits.wsSharedExecution,
   });
   const apollo = createApolloServer({
     schema,
@@ -94,6 +97,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     maxTokens: config.limits.tokens,
   });
   await apollo.start();
+  metrics.watch(bus, () => webSockets.sharedStats());
   let stopping = false;
 
   app.get('/healthz', (_req, res) => {
@@ -155,6 +159,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     metricsUrl: metricsServer ? urlOf(metricsServer) : undefined,
     httpServer,
     metrics,
+    sharedSubscriptionStats: () => webSockets.sharedStats(),
     async close() {
       stopping = true;
       await apollo.stop(); // closes the sockets first, then drains and closes the HTTP server

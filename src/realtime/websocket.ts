@@ -21,6 +21,7 @@ import type { Caller } from '../auth/caller.js';
 import type { ContextFactory } from '../context.js';
 import type { Metrics } from '../metrics.js';
 import { GatewayError, UnauthenticatedError } from '../errors.js';
+import { SharedSubscriptions, isShareable } from './shared-subscriptions.js';
 
 export interface WebSocketOptions {
   httpServer: Server;
@@ -41,11 +42,15 @@ export interface WebSocketOptions {
   /** Interval of keep-alive pings. */
   keepAliveMs: number;
   maxSubscriptionsPerSocket: number;
+  /** Subscribers of the same document, variables and tenant share one execution per event. */
+  sharedExecution: boolean;
 }
 
 export interface WebSocketEndpoint {
   /** Closes every socket with 1001 (going away) and stops accepting new ones. */
   close(): Promise<void>;
+  /** Shared subscription streams and the subscribers attached to them. */
+  sharedStats(): { streams: number; consumers: number };
 }
 
 interface SocketExtra {
@@ -83,10 +88,12 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
       return new GraphQLError(message, { nodes: error.nodes, path, extensions });
     });
   const rules = [...specifiedRules, ...options.validationRules];
+  const shared = new SharedSubscriptions();
 
   const cleanup = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema,
+      subscribe: shared.subscribe,
       connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs,
       onConnect: async (ctx) => {
         const offered = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
@@ -122,17 +129,15 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
           return [error as GraphQLError];
         }
         const requestId = ctx.extra.request.headers['x-request-id'];
-        return {
-          schema,
-          document,
-          variableValues: payload.variables,
-          operationName: payload.operationName,
-          contextValue: createContext({
-            requestId: typeof requestId === 'string' ? requestId : undefined,
-            caller,
-            onSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, logger),
-          }),
-        };
+        const contextValue = createContext({
+          requestId: typeof requestId === 'string' ? requestId : undefined,
+          caller,
+          onSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, logger),
+        });
+        if (options.sharedExecution && isShareable(document, payload.operationName, payload.variables)) {
+          shared.register(contextValue, payload.query, payload.operationName, payload.variables);
+        }
+        return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
         const executionResult = result as ExecutionResult;
@@ -150,6 +155,7 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
     async close() {
       await cleanup.dispose();
     },
+    sharedStats: () => shared.stats(),
   };
 }
 

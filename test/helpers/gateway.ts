@@ -19,6 +19,7 @@ export const DEFAULT_LIMITS: Limits = {
   ratePerMinute: 0,
   wsMaxSubscriptions: 100,
   wsMaxQueuedEvents: 1_000,
+  wsSharedExecution: true,
 };
 
 export const TEST_API_KEY = 'test-api-key';

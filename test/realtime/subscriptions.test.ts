@@ -15,7 +15,11 @@ let keys: TestKeys;
 beforeAll(async () => {
   keys = await testKeys();
   upstream = await startFakeUpstream();
-  gateway = await startTestGateway({ upstreamUrl: upstream.url, webhookKeys: [keys.publicKey], bus: new MemoryEventBus({ logSize: 50 }), connectionInitWaitTimeoutMs: 300 });
+  gateway = await startTestGateway({ upstreamUrl: upstream.url, webhookKeys: [keys.publicKey], bus: new MemoryEventBus({ logSize: 50 }),
+    connectionInitWaitTimeoutMs: 300,
+    // These tests count one bus listener per subscription: shared execution is tested on its own.
+    limits: { wsSharedExecution: false },
+  });
 });
 afterAll(async () => {
   await gateway.close();

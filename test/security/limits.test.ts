@@ -17,7 +17,8 @@ beforeAll(async () => {
     upstreamUrl: upstream.url,
     webhookKeys: [keys.publicKey],
     corsOrigins: ['https://app.example.com'],
-    limits: { ratePerMinute: 0, wsMaxSubscriptions: 3, wsMaxQueuedEvents: 20 },
+    // One bus listener per subscription here (shared execution has its own tests).
+    limits: { ratePerMinute: 0, wsMaxSubscriptions: 3, wsMaxQueuedEvents: 20, wsSharedExecution: false },
   });
 });
 afterAll(async () => {

@@ -1,0 +1,125 @@
+import {
+  Kind,
+  getOperationAST,
+  subscribe as graphqlSubscribe,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+} from 'graphql';
+import type { GatewayContext } from '../context.js';
+import { AsyncQueue } from './async-queue.js';
+
+type SourceStream = AsyncGenerator<ExecutionResult, void, void> | AsyncIterableIterator<ExecutionResult>;
+
+interface ConsumerLimit {
+  /** Results that may wait for this consumer before it counts as too slow. */
+  max: number;
+  onSlow: (() => void) | undefined;
+}
+
+interface Share {
+  /** The one graphql-js subscription behind every consumer: one execution per event. */
+  source: Promise<SourceStream | ExecutionResult>;
+  consumers: Map<AsyncQueue<ExecutionResult>, ConsumerLimit>;
+}
+
+/** Whether a subscription may share: not with `since` (each resumer replays its own history). */
+export function isShareable(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): boolean {
+  const operation = getOperationAST(document, operationName);
+  if (operation?.operation !== 'subscription') return false;
+  return operation.selectionSet.selections.every(
+    (selection) =>
+      selection.kind === Kind.FIELD &&
+      (selection.arguments ?? []).every(
+        (argument) =>
+          argument.name.value !== 'since' ||
+          argument.value.kind === Kind.NULL ||
+          (argument.value.kind === Kind.VARIABLE && variables?.[argument.value.name.value] == null),
+      ),
+  );
+}
+
+/** Variables in a canonical order, so `{a,b}` and `{b,a}` share. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * Subscribers with the same document, variables and tenant share one bus subscription and one
+ * execution per event: each event becomes one ExecutionResult object handed to every consumer, and
+ * only the per-operation envelope is written per socket. Subscribers of different tenants or
+ * variables never share, so they never see each other's payloads.
+ */
+export class SharedSubscriptions {
+  readonly #shares = new Map<string, Share>();
+  /** Keys given by `register` to the contexts of shareable operations. */
+  readonly #keys = new WeakMap<object, string>();
+
+  /** Marks an operation as shareable under the key of its document, variables and tenant. */
+  register(context: GatewayContext, query: string, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): void {
+    this.#keys.set(context, [context.caller.authenticated ? context.caller.tenant : '*', operationName ?? '', query, canonical(variables ?? {})].join('\u0000'));
+  }
+
+  /** Subscriptions currently shared, and their consumers (for tests and metrics). */
+  stats(): { streams: number; consumers: number } {
+    let consumers = 0;
+    for (const share of this.#shares.values()) consumers += share.consumers.size;
+    return { streams: this.#shares.size, consumers };
+  }
+
+  /** graphql-ws's `subscribe`: shared where registered, graphql-js's own otherwise. */
+  readonly subscribe = async (args: ExecutionArgs): Promise<SourceStream | ExecutionResult> => {
+    const context = args.contextValue as GatewayContext;
+    const key = this.#keys.get(context);
+    if (key === undefined) return graphqlSubscribe(args);
+    let share = this.#shares.get(key);
+    if (!share) {
+      share = { source: graphqlSubscribe(args), consumers: new Map() };
+      this.#shares.set(key, share);
+    }
+    const source = await share.source;
+    if (!(Symbol.asyncIterator in source)) {
+      // The subscription was refused (e.g. a malformed argument): every joiner gets that answer.
+      if (this.#shares.get(key) === share && share.consumers.size === 0) this.#shares.delete(key);
+      return source;
+    }
+    const current = share;
+    const consumer: AsyncQueue<ExecutionResult> = new AsyncQueue(() => {
+      current.consumers.delete(consumer);
+      if (current.consumers.size === 0 && this.#shares.get(key) === current) {
+        this.#shares.delete(key);
+        void source.return?.();
+      }
+    });
+    const first = current.consumers.size === 0;
+    current.consumers.set(consumer, { max: context.maxQueuedEvents, onSlow: context.onSlowConsumer });
+    if (first) void this.#pump(source, current);
+    return consumer;
+  };
+
+  /** Hands every result of the source to every consumer; a consumer too far behind is ended. */
+  async #pump(source: SourceStream, share: Share): Promise<void> {
+    try {
+      for await (const result of source) {
+        for (const [consumer, limit] of share.consumers) {
+          if (consumer.size >= limit.max) {
+            consumer.end(new Error('Subscriber too slow: too many undelivered events.'));
+            limit.onSlow?.();
+            continue;
+          }
+          consumer.push(result);
+        }
+      }
+      for (const consumer of [...share.consumers.keys()]) consumer.end();
+    } catch (error) {
+      for (const consumer of [...share.consumers.keys()]) consumer.end(error);
+    }
+  }
+}
