@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond npm packages, when it is missing:
-# Debian's redis-server (the multi-instance tests run a real one on loopback).
+# Debian's redis-server (the multi-instance tests run a real one on loopback) and Debian's
+# chromium (the browser tests drive /usr/bin/chromium with playwright-core).
 set -euo pipefail
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "test:setup: everything the tests need is installed"
