@@ -8,9 +8,9 @@ const HTTP_URL = new URL('/graphql', location.href).href;
 const WS_URL = HTTP_URL.replace(/^http/, 'ws');
 /** The three subscription fields, with the operation that subscribes to each. */
 const TOPICS = {
-  scheduleUpdated: { operation: operations.ScheduleUpdated, label: 'Updated' },
-  scheduleCreated: { operation: operations.ScheduleCreated, label: 'Created' },
-  scheduleCancelled: { operation: operations.ScheduleCancelled, label: 'Cancelled' },
+  scheduleUpdated: { operation: operations.ScheduleUpdated, label: 'Updated', tag: 'Changed live' },
+  scheduleCreated: { operation: operations.ScheduleCreated, label: 'Created', tag: 'New' },
+  scheduleCancelled: { operation: operations.ScheduleCancelled, label: 'Cancelled', tag: 'Cancelled live' },
 };
 const FEED_LENGTH = 50;
 /** A demo, not a directory: at most 10 pages of 50 schedules. */
@@ -52,8 +52,8 @@ const EXPORT_CAPABILITY = {
   NOT_SUPPORTED: 'cannot export events',
 };
 const TARGETS = [
-  { key: 'primaryCalendar', typename: 'PrimaryCalendar', label: 'Primary calendar' },
-  { key: 'dedicatedCalendar', typename: 'DedicatedCalendar', label: 'Dedicated calendar' },
+  { key: 'primaryCalendar', typename: 'PrimaryCalendar', label: 'Primary calendar', short: 'Primary' },
+  { key: 'dedicatedCalendar', typename: 'DedicatedCalendar', label: 'Dedicated calendar', short: 'Dedicated' },
 ];
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -66,6 +66,8 @@ const state = {
   connections: new Map(),
   /** @type {Map<string, {root: HTMLElement, refs: Record<string, HTMLElement>, editingRevision: string | null}>} */
   cards: new Map(),
+  /** @type {Map<string, {saved?: string, errors?: Array<{code: string, message: string}>}>} connection id → result of its last change */
+  feedback: new Map(),
 };
 
 // ————————————————————————————————————————————— small DOM helper
@@ -133,7 +135,11 @@ function clearNotice() {
   byId('notice').hidden = true;
 }
 
-function askForToken(message) {
+/** Opens the token form with a message that says whether a token is missing or was refused. */
+function askForToken(detail) {
+  const message = readToken()
+    ? `The gateway refused the saved token (${detail}). Paste a valid one under “Access token”.`
+    : 'This gateway authenticates its callers: paste a bearer token under “Access token” (in emulator mode the gateway logs a devToken at start-up).';
   showNotice(message, { kind: 'warning' });
   const details = /** @type {HTMLDetailsElement} */ (byId('token'));
   details.open = true;
@@ -145,7 +151,7 @@ const LIVE_LABELS = { connecting: 'Connecting…', live: 'Live', reconnecting: '
 function setLiveState(liveState) {
   const status = byId('live-status');
   status.dataset.state = liveState;
-  status.querySelector('.label').textContent = LIVE_LABELS[liveState];
+  status.querySelector('.label').textContent = liveState === 'unauthorized' && !readToken() ? 'Token needed' : LIVE_LABELS[liveState];
 }
 
 // ————————————————————————————————————————————— loading
@@ -156,10 +162,11 @@ async function load() {
     const [schedules, { connections }] = await Promise.all([readAllSchedules(), request(operations.Connections)]);
     state.schedules = new Map(schedules.map((schedule) => [schedule.id, schedule]));
     state.connections = new Map();
+    state.feedback.clear();
     for (const connection of connections.connections) {
       const schedule = connection.schedule;
       if (!schedule) continue;
-      // A connection's schedule beyond the first page still gets its card.
+      // A connection whose schedule is beyond the pages read still gets a card.
       if (!state.schedules.has(schedule.id)) state.schedules.set(schedule.id, { status: 'ACTIVE', ...schedule });
       state.connections.set(schedule.id, [...(state.connections.get(schedule.id) ?? []), connection]);
     }
@@ -170,8 +177,12 @@ async function load() {
       clearNotice();
     }
   } catch (error) {
-    if (error instanceof AuthError) askForToken(`${error.message} Paste a token for this gateway under “Access token”.`);
-    else showNotice(`Could not load the schedules: ${error.message}`, { action: { label: 'Try again', run: load } });
+    if (error instanceof AuthError) {
+      askForToken(error.message);
+      byId('schedule-list').replaceChildren(h('p', { className: 'placeholder' }, 'The schedules appear here once the gateway accepts the token.'));
+    } else {
+      showNotice(`Could not load the schedules: ${error.message}`, { action: { label: 'Try again', run: load } });
+    }
   }
 }
 
@@ -207,10 +218,10 @@ function updateCount() {
 
 function createCard(schedule) {
   const refs = {};
-  const card = { root: h('article', {}), refs, editingRevision: null };
+  const card = { root: /** @type {HTMLElement | null} */ (null), refs, editingRevision: null };
   refs.name = h('h3', { className: 'schedule-name' });
   refs.status = h('span', { className: 'badge' });
-  refs.live = h('span', { className: 'live-tag', hidden: true }, 'Changed live');
+  refs.live = h('span', { className: 'live-tag', hidden: true });
   refs.renameButton = h('button', { type: 'button', className: 'button subtle rename-button', onClick: () => openRename(schedule.id) }, 'Rename');
   refs.input = h('input', { name: 'name', type: 'text', required: true, maxlength: 200, autocomplete: 'off', 'aria-label': 'New name' });
   refs.formNote = h('p', { className: 'form-note', hidden: true });
@@ -255,7 +266,7 @@ function fillCard(card, schedule) {
   refs.name.textContent = schedule.name ?? '(no name)';
   refs.status.textContent = cancelled ? 'Cancelled' : 'Active';
   refs.status.className = `badge ${cancelled ? 'badge-muted' : 'badge-green'}`;
-  refs.renameButton.hidden = cancelled;
+  refs.renameButton.hidden = cancelled || card.editingRevision !== null;
   refs.renameButton.setAttribute('aria-label', `Rename ${schedule.name ?? 'schedule'}`);
   refs.timeZone.textContent = schedule.timeZone ?? '—';
   refs.revision.textContent = schedule.revision ?? '—';
@@ -305,32 +316,46 @@ function renderConnection(connection) {
       h('span', { className: `chip chip-${connection.status.toLowerCase()}`, title: reason ?? '' }, statusText),
     ),
     reason ? h('p', { className: 'connection-reason' }, `Needs attention: ${reason}.`) : '',
-    h('p', { className: 'sync-line' }, h('span', { className: 'sync-label' }, 'Import'), describeImport(importConfig)),
     h(
       'div',
-      { className: 'sync-line export-line' },
+      { className: 'sync-grid' },
+      h('span', { className: 'sync-label' }, 'Import'),
+      describeImport(importConfig),
       h('span', { className: 'sync-label' }, 'Export'),
-      h('label', { className: 'switch' }, exportSwitch, h('span', { className: 'switch-track', 'aria-hidden': 'true' }), h('span', {}, exportConfig?.enabled ? 'On' : 'Off')),
       h(
         'div',
-        { className: 'segmented', role: 'group', 'aria-label': 'Export target' },
-        TARGETS.map((target) =>
-          h(
-            'button',
-            {
-              type: 'button',
-              'data-target': target.key,
-              'aria-pressed': String(currentTarget === target.typename),
-              onClick: () => currentTarget !== target.typename && changeExport(connection, { enabled: Boolean(exportConfig?.enabled), target: target.key }),
-            },
-            target.label,
+        { className: 'export-controls' },
+        h('label', { className: 'switch' }, exportSwitch, h('span', { className: 'switch-track', 'aria-hidden': 'true' }), h('span', {}, exportConfig?.enabled ? 'On' : 'Off')),
+        h('span', { className: 'muted' }, 'to'),
+        h(
+          'div',
+          { className: 'segmented', role: 'group', 'aria-label': 'Export to' },
+          TARGETS.map((target) =>
+            h(
+              'button',
+              {
+                type: 'button',
+                'data-target': target.key,
+                'aria-pressed': String(currentTarget === target.typename),
+                title: `Export to the ${target.label.toLowerCase()}`,
+                onClick: () => currentTarget !== target.typename && changeExport(connection, { enabled: Boolean(exportConfig?.enabled), target: target.key }),
+              },
+              target.short,
+            ),
           ),
         ),
       ),
+      hints.length > 0 ? h('p', { className: 'hint' }, hints.join(' · ')) : '',
     ),
-    hints.length > 0 ? h('p', { className: 'hint' }, hints.join(' · ')) : '',
-    h('div', { className: 'connection-result', 'aria-live': 'polite' }),
+    h('div', { className: 'connection-result', 'aria-live': 'polite' }, renderFeedback(state.feedback.get(connection.id))),
   );
+}
+
+/** What the last change of a connection gave: the saved settings, or why it was refused. */
+function renderFeedback(feedback) {
+  if (!feedback) return [];
+  if (feedback.saved) return [h('p', { className: 'saved' }, feedback.saved)];
+  return feedback.errors.map(userErrorCallout);
 }
 
 function describeImport(config) {
@@ -401,7 +426,7 @@ async function saveRename(scheduleId) {
     applySchedule(updateSchedule.schedule, { live: false });
     closeRename(scheduleId);
   } catch (error) {
-    if (error instanceof AuthError) askForToken(`${error.message} A token with the write role is needed to rename.`);
+    if (error instanceof AuthError) askForToken(`${error.message} Renaming needs the write role.`);
     card.refs.formError.replaceChildren(userErrorCallout({ code: 'REQUEST_FAILED', message: error.message }));
   } finally {
     card.refs.saveButton.disabled = false;
@@ -426,40 +451,30 @@ async function changeExport(connection, { enabled, target }) {
   const row = rowOf(connection);
   row?.querySelectorAll('button, input').forEach((control) => (control.disabled = true));
   row?.classList.add('busy');
+  let updated = connection;
   try {
     const variables = { connectionId: connection.id, enabled, ...(target ? { target: { [target]: true } } : {}) };
     const { updateSyncConfig } = await request(operations.UpdateExport, variables);
     if (updateSyncConfig.userErrors.length > 0) {
-      renderConnectionsOf(connection);
-      resultOf(connection)?.replaceChildren(...updateSyncConfig.userErrors.map(userErrorCallout));
-      return;
+      state.feedback.set(connection.id, { errors: updateSyncConfig.userErrors });
+    } else {
+      updated = updateSyncConfig.connection;
+      const saved = updated.syncConfig?.syncToCalendar;
+      const savedTarget = TARGETS.find((candidate) => candidate.typename === saved?.target?.__typename);
+      state.feedback.set(connection.id, { saved: `Saved: export ${saved?.enabled ? 'on' : 'off'}${savedTarget ? `, to the ${savedTarget.label.toLowerCase()}` : ''}.` });
     }
-    replaceConnection(connection, updateSyncConfig.connection);
-    const updatedRow = rowOf(connection);
-    if (updatedRow) flash(updatedRow, 'flash-saved');
-    const saved = updateSyncConfig.connection.syncConfig?.syncToCalendar;
-    const savedTarget = TARGETS.find((candidate) => candidate.typename === saved?.target?.__typename);
-    resultOf(connection)?.replaceChildren(
-      h('p', { className: 'saved' }, `Saved: export ${saved?.enabled ? 'on' : 'off'}${savedTarget ? `, to the ${savedTarget.label.toLowerCase()}` : ''}.`),
-    );
   } catch (error) {
-    renderConnectionsOf(connection);
-    if (error instanceof AuthError) askForToken(`${error.message} A token with the write role is needed to change sync settings.`);
-    resultOf(connection)?.replaceChildren(userErrorCallout({ code: 'REQUEST_FAILED', message: error.message }));
+    if (error instanceof AuthError) askForToken(`${error.message} Changing sync settings needs the write role.`);
+    state.feedback.set(connection.id, { errors: [{ code: 'REQUEST_FAILED', message: error.message }] });
   }
+  // Redrawn in every case: the controls show what the gateway holds, not what was clicked.
+  replaceConnection(connection, updated);
+  const redrawn = rowOf(connection);
+  if (redrawn && updated !== connection) flash(redrawn, 'flash-saved');
 }
 
 function rowOf(connection) {
   return document.querySelector(`[data-connection-id="${CSS.escape(connection.id)}"]`);
-}
-
-function resultOf(connection) {
-  return rowOf(connection)?.querySelector('.connection-result');
-}
-
-function renderConnectionsOf(connection) {
-  const scheduleId = connection.schedule?.id;
-  if (scheduleId) renderConnections(scheduleId);
 }
 
 /** Redraws the connections of the schedule with `updated` in place of `previous`. */
@@ -487,7 +502,7 @@ function isNewer(incoming, current) {
  * page's own rename arrives twice (mutation result, then the event), and a list read after a
  * change must not be overwritten by that change's event arriving late.
  */
-function applySchedule(schedule, { live }) {
+function applySchedule(schedule, { live, tag = '' }) {
   const current = state.schedules.get(schedule.id);
   if (!isNewer(schedule, current)) return false;
   state.schedules.set(schedule.id, schedule);
@@ -509,6 +524,7 @@ function applySchedule(schedule, { live }) {
     flash(card.root, live ? 'flash' : 'flash-saved');
     for (const field of changed) flash(card.refs[field], 'flash-text');
     if (live) {
+      card.refs.live.textContent = tag;
       card.refs.live.hidden = false;
       flash(card.refs.live, 'fade-out');
     }
@@ -582,7 +598,7 @@ function subscribe(field, current) {
       if (!event) return;
       live.cursors[field] = event.cursor;
       byId('last-cursor').textContent = event.cursor;
-      const changed = applySchedule(event.schedule, { live: true });
+      const changed = applySchedule(event.schedule, { live: true, tag: TOPICS[field].tag });
       addToFeed(field, event, changed);
     },
     error: (error) => {
@@ -611,7 +627,7 @@ function onSubscriptionErrors(field, errors, current) {
 function onConnectionLost(closeEvent) {
   if (closeEvent?.code === 4403) {
     setLiveState('unauthorized');
-    askForToken('The gateway refused the token for live updates. Paste a valid token under “Access token”.');
+    askForToken('live updates were refused');
     return;
   }
   setLiveState('offline');
