@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp } from '../helpers/app.js';
+
+let app: Awaited<ReturnType<typeof startTestApp>>;
+
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const get = (path: string) => fetch(`${app.gateway.url}${path}`);
+
+/** What a page loads: the `src` of its scripts and images, the `href` of its links (not of its anchors). */
+function assetsOf(html: string): string[] {
+  return [...html.matchAll(/<(?:script|img)\b[^>]*\bsrc="([^"]+)"|<link\b[^>]*\bhref="([^"]+)"/g)].map((match) => match[1] ?? match[2] ?? '');
+}
+
+describe('the browser pages, over HTTP', () => {
+  it.each(['/demo', '/graphiql'])('serves %s with a policy that keeps it on this origin, and every file it loads', async (path) => {
+    const response = await get(path);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'.*script-src 'self'.*connect-src 'self'/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    const html = await response.text();
+    const assets = assetsOf(html);
+    expect(assets.length).toBeGreaterThan(2);
+    // Nothing from another origin: every asset is a path on this one.
+    for (const asset of assets) expect(asset).toMatch(/^\/[^/]/);
+    for (const asset of assets) {
+      const loaded = await get(asset);
+      expect(loaded.status, asset).toBe(200);
+      await loaded.arrayBuffer();
+    }
+  });
+
+  it('serves each operation of client/operations as a standalone document with its fragments', async () => {
+    const response = await get('/demo/operations.js');
+    expect(response.headers.get('content-type')).toMatch(/^text\/javascript/);
+    const module = await response.text();
+    const names = [...module.matchAll(/^export const (\w+) = /gm)].map((match) => match[1]);
+    expect(names.sort()).toEqual(['Connections', 'RenameSchedule', 'Schedule', 'ScheduleCancelled', 'ScheduleCreated', 'ScheduleUpdated', 'Schedules', 'UpdateExport']);
+    const rename = JSON.parse(/^export const RenameSchedule = (.*);$/m.exec(module)?.[1] ?? 'null') as string;
+    expect(rename).toMatch(/^mutation RenameSchedule\(/);
+    expect(rename).toContain('fragment ScheduleSummary on Schedule');
+    const result = await app.graphql(rename, { id: 'no-such-schedule', revision: '1', name: 'x' });
+    expect(result.errors).toBeUndefined();
+  });
+
+  it('serves only the listed files of npm packages', async () => {
+    expect((await get('/explorers/vendor/graphql-ws.min.js')).status).toBe(200);
+    for (const path of ['/explorers/vendor/package.json', '/explorers/vendor/..%2F..%2Fpackage.json', '/explorers/vendor/%2e%2e/graphiql.min.js', '/demo/../package.json', '/demo/.env']) {
+      expect((await get(path)).status, path).toBe(404);
+    }
+  });
+
+  it('serves no page when Sandbox is off', async () => {
+    const closed = await startTestApp({ SANDBOX: 'false' });
+    try {
+      for (const path of ['/demo', '/graphiql', '/demo/demo.js', '/explorers/vendor/graphiql.min.js']) {
+        expect((await fetch(`${closed.gateway.url}${path}`)).status, path).toBe(404);
+      }
+    } finally {
+      await closed.close();
+    }
+  });
+});
