@@ -128,3 +128,16 @@ describe('graphql-transport-ws protocol', () => {
     await client.dispose();
   });
 });
+
+describe('shutdown', () => {
+  it('closes open sockets with 1001 (going away) when the gateway stops', async () => {
+    const stopping = await startTestGateway({ upstreamUrl: upstream.url });
+    const socket = new WebSocket(stopping.wsUrl, 'graphql-transport-ws');
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    await new Promise((resolve) => socket.on('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    await new Promise((resolve) => socket.once('message', resolve));
+    await stopping.close();
+    expect(await closed).toBe(1001);
+  });
+});
