@@ -25,6 +25,21 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /**
+ * One Chromium per test file, started on first use. Without Chromium every test that needs it
+ * fails with the reason, rather than being skipped behind a failed hook.
+ */
+export function chromiumOnDemand(): { get(): Promise<Browser>; close(): Promise<void> } {
+  let launched: Promise<Browser> | undefined;
+  return {
+    get: () => (launched ??= launchChromium()),
+    async close() {
+      const browser = await launched?.catch(() => undefined);
+      await browser?.close();
+    },
+  };
+}
+
+/**
  * A fresh browser context that may reach `origin` only: every other request is aborted and
  * recorded, as if the browser were offline. (WebSockets are not routed; the pages open theirs to
  * `origin` anyway.)

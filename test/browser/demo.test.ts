@@ -1,27 +1,26 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Locator, Page, WebSocketRoute } from 'playwright-core';
+import type { BrowserContext, Locator, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CONNECTION_IDS, DEMO_SCHEDULE_IDS } from '../../src/emulator/index.js';
 import { startTestApp } from '../helpers/app.js';
-import { exactly, launchChromium, offlineContext, watchProblems } from './browser.js';
+import { chromiumOnDemand, exactly, offlineContext, watchProblems } from './browser.js';
 
 /** The acceptance: a rename in one page shows up in the other within a second. */
 const LIVE_WITHIN_MS = 1_000;
 const SCREENSHOT = 'test-artifacts/demo.png';
 
 let app: Awaited<ReturnType<typeof startTestApp>>;
-let browser: Browser;
+const chromium = chromiumOnDemand();
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  browser = await launchChromium();
   app = await startTestApp();
 });
 afterEach(async () => {
   await Promise.all(contexts.splice(0).map((context) => context.close()));
 });
 afterAll(async () => {
-  await browser?.close();
+  await chromium.close();
   await app?.close();
 });
 
@@ -34,7 +33,7 @@ interface DemoPage {
 
 /** /demo in a fresh, offline browser context, once it shows the schedules and is live. */
 async function openDemo(options: { beforeLoad?: (context: BrowserContext) => Promise<void> } = {}): Promise<DemoPage> {
-  const { context, blocked } = await offlineContext(browser, app.gateway.url);
+  const { context, blocked } = await offlineContext(await chromium.get(), app.gateway.url);
   contexts.push(context);
   await options.beforeLoad?.(context);
   const page = await context.newPage();

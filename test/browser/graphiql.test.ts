@@ -1,29 +1,28 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SCHEDULE_IDS } from '../../src/emulator/index.js';
 import { startTestApp } from '../helpers/app.js';
-import { launchChromium, offlineContext, watchProblems } from './browser.js';
+import { chromiumOnDemand, offlineContext, watchProblems } from './browser.js';
 
 let app: Awaited<ReturnType<typeof startTestApp>>;
-let browser: Browser;
+const chromium = chromiumOnDemand();
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  browser = await launchChromium();
   app = await startTestApp();
 });
 afterEach(async () => {
   await Promise.all(contexts.splice(0).map((context) => context.close()));
 });
 afterAll(async () => {
-  await browser?.close();
+  await chromium.close();
   await app?.close();
 });
 
 /** /graphiql on an operation, in a browser that can reach the gateway and nothing else. */
 async function openGraphiQL(query: string): Promise<{ page: Page; problems: string[]; blocked: string[] }> {
-  const { context, blocked } = await offlineContext(browser, app.gateway.url);
+  const { context, blocked } = await offlineContext(await chromium.get(), app.gateway.url);
   contexts.push(context);
   const page = await context.newPage();
   const problems = watchProblems(page);
