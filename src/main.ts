@@ -24,8 +24,16 @@ async function main(): Promise<void> {
   }
   const { url } = app.gateway;
   logger.info(
-    { url: `${url}/graphql`, webhooks: `${url}/webhooks/wix`, sandbox: config.sandbox, eventBus: config.redisUrl ? 'redis' : 'memory' },
-    config.sandbox ? `gateway ready: open ${url}/graphql in a browser for Apollo Sandbox` : 'gateway ready',
+    {
+      url: `${url}/graphql`,
+      webhooks: `${url}/webhooks/wix`,
+      ...(config.sandbox ? { demo: `${url}/demo`, graphiql: `${url}/graphiql` } : {}),
+      sandbox: config.sandbox,
+      eventBus: config.redisUrl ? 'redis' : 'memory',
+    },
+    config.sandbox
+      ? `gateway ready: open ${url}/graphql in a browser for Apollo Sandbox, ${url}/demo for the live demo, ${url}/graphiql offline`
+      : 'gateway ready',
   );
   installSignalHandlers(logger, () => app.close());
 }

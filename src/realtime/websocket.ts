@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import {
   GraphQLError,
   getOperationAST,
@@ -74,8 +74,10 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
     server: httpServer,
     path: '/graphql',
     maxPayload: options.maxPayloadBytes,
-    // The browser's Origin is checked against CORS_ORIGINS; clients that send none (servers) pass.
-    verifyClient: ({ origin }: { origin: string | undefined }) => !allowedOrigins || !origin || allowedOrigins.includes(origin),
+    // The browser's Origin is checked against CORS_ORIGINS; clients that send none (servers) and the
+    // gateway's own pages (same origin: /demo, /graphiql) pass.
+    verifyClient: ({ origin, req }: { origin: string | undefined; req: IncomingMessage }) =>
+      !allowedOrigins || !origin || allowedOrigins.includes(origin) || isSameOrigin(origin, req.headers.host),
   });
   wsServer.on('connection', (socket: WebSocket) => {
     metrics.sockets.inc();
@@ -157,6 +159,14 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
     },
     sharedStats: () => shared.stats(),
   };
+}
+
+function isSameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 /** A token that expires closes its socket, so the client reconnects with a fresh one. */

@@ -176,3 +176,14 @@ describe('rate limiting', () => {
     }
   });
 });
+
+describe('CORS and the gateway’s own pages', () => {
+  it('lets the gateway’s own origin open a socket even when CORS_ORIGINS does not list it', async () => {
+    const own = new WebSocket(gateway.wsUrl, 'graphql-transport-ws', { origin: gateway.url });
+    await new Promise((resolve, reject) => {
+      own.on('open', resolve);
+      own.on('error', reject);
+    });
+    own.close();
+  });
+});
