@@ -1,0 +1,147 @@
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+
+export const SCENARIOS = ['query', 'ingest', 'fanout', 'redis'] as const;
+export type ScenarioId = (typeof SCENARIOS)[number];
+
+export interface FanOutSize {
+  subscribers: number;
+  /** Webhooks per second. */
+  rate: number;
+}
+
+export interface BenchOptions {
+  mode: 'full' | 'quick';
+  scenarios: ScenarioId[];
+  /** Where results.md / results.json (or results-quick.*) go. */
+  outDir: string;
+  outName: string;
+  /** When set, every system under test writes a V8 CPU profile there. */
+  profileDir: string | undefined;
+  /** Worker threads carrying the subscriber sockets (and signing webhooks). */
+  clientThreads: number;
+  query: { schedules: number; connectionsPerSchedule: number; connections: number; warmupSeconds: number; seconds: number };
+  ingest: { connections: number; warmup: number; webhooks: number; subscribers: number[]; schedules: number };
+  fanout: { sizes: FanOutSize[]; seconds: number };
+  redis: { subscribers: number; rate: number; seconds: number; ingestWebhooks: number };
+}
+
+const FULL: Omit<BenchOptions, 'mode' | 'scenarios' | 'outDir' | 'outName' | 'profileDir' | 'clientThreads'> = {
+  query: { schedules: 30, connectionsPerSchedule: 2, connections: 50, warmupSeconds: 5, seconds: 20 },
+  ingest: { connections: 25, warmup: 2_000, webhooks: 15_000, subscribers: [0, 1_000], schedules: 1_000 },
+  fanout: {
+    sizes: [
+      { subscribers: 1_000, rate: 10 },
+      { subscribers: 5_000, rate: 4 },
+      { subscribers: 10_000, rate: 1 },
+    ],
+    seconds: 20,
+  },
+  redis: { subscribers: 1_000, rate: 10, seconds: 20, ingestWebhooks: 5_000 },
+};
+
+/** About a minute: small numbers, to see that everything runs. */
+const QUICK: typeof FULL = {
+  query: { schedules: 30, connectionsPerSchedule: 2, connections: 20, warmupSeconds: 1, seconds: 4 },
+  ingest: { connections: 10, warmup: 200, webhooks: 1_000, subscribers: [0, 200], schedules: 1_000 },
+  fanout: {
+    sizes: [
+      { subscribers: 200, rate: 10 },
+      { subscribers: 1_000, rate: 2 },
+    ],
+    seconds: 4,
+  },
+  redis: { subscribers: 200, rate: 10, seconds: 4, ingestWebhooks: 500 },
+};
+
+export const USAGE = `npm run bench -- [options]
+
+  --quick                   about a minute, small numbers (writes results-quick.*)
+  --only=query,ingest,fanout,redis   scenarios to run (default: all)
+  --out=DIR                 where to write results.md / results.json (default: bench/)
+  --profile                 write a V8 CPU profile of each system under test to bench/profiles/
+  --client-threads=N        worker threads for subscriber sockets (default: 2)
+  --query-seconds=N         measured seconds per system on the query path
+  --query-connections=N     concurrent HTTP connections on the query path
+  --ingest-webhooks=N       signed webhooks per ingest run (after a warm-up)
+  --ingest-subscribers=LIST subscriber counts for ingest, e.g. 0,1000
+  --fanout=LIST             subscribers@webhooks-per-second, e.g. 1000@10,5000@4,10000@1
+  --fanout-seconds=N        seconds of webhooks per fan-out run
+  --redis-subscribers=N     --redis-rate=N   --redis-seconds=N
+`;
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new Error(`--${name} must be a whole number, got ${value}`);
+  return number;
+}
+
+function list(name: string, value: string | undefined, fallback: number[]): number[] {
+  if (value === undefined) return fallback;
+  return value.split(',').map((item) => positive(name, item.trim(), 0));
+}
+
+function sizes(value: string | undefined, fallback: FanOutSize[]): FanOutSize[] {
+  if (value === undefined) return fallback;
+  return value.split(',').map((item) => {
+    const match = /^(\d+)@(\d+(?:\.\d+)?)$/.exec(item.trim());
+    if (!match) throw new Error(`--fanout takes subscribers@rate items, e.g. 1000@10; got ${item}`);
+    return { subscribers: Number(match[1]), rate: Number(match[2]) };
+  });
+}
+
+export function parseOptions(argv: string[], benchDir: string): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      help: { type: 'boolean' },
+      quick: { type: 'boolean' },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      profile: { type: 'boolean' },
+      'client-threads': { type: 'string' },
+      'query-seconds': { type: 'string' },
+      'query-connections': { type: 'string' },
+      'ingest-webhooks': { type: 'string' },
+      'ingest-subscribers': { type: 'string' },
+      fanout: { type: 'string' },
+      'fanout-seconds': { type: 'string' },
+      'redis-subscribers': { type: 'string' },
+      'redis-rate': { type: 'string' },
+      'redis-seconds': { type: 'string' },
+    },
+  });
+  if (values.help) return 'help';
+  const base = values.quick ? QUICK : FULL;
+  const scenarios = values.only === undefined ? [...SCENARIOS] : values.only.split(',').map((name) => name.trim());
+  for (const name of scenarios) {
+    if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`--only: unknown scenario ${name} (known: ${SCENARIOS.join(', ')})`);
+  }
+  return {
+    mode: values.quick ? 'quick' : 'full',
+    scenarios: scenarios as ScenarioId[],
+    outDir: values.out ?? benchDir,
+    outName: values.quick ? 'results-quick' : 'results',
+    profileDir: values.profile ? `${benchDir}profiles` : undefined,
+    clientThreads: positive('client-threads', values['client-threads'], Math.min(2, availableParallelism())) || 1,
+    query: {
+      ...base.query,
+      seconds: positive('query-seconds', values['query-seconds'], base.query.seconds),
+      connections: positive('query-connections', values['query-connections'], base.query.connections),
+    },
+    ingest: {
+      ...base.ingest,
+      webhooks: positive('ingest-webhooks', values['ingest-webhooks'], base.ingest.webhooks),
+      subscribers: list('ingest-subscribers', values['ingest-subscribers'], base.ingest.subscribers),
+    },
+    fanout: { sizes: sizes(values.fanout, base.fanout.sizes), seconds: positive('fanout-seconds', values['fanout-seconds'], base.fanout.seconds) },
+    redis: {
+      ...base.redis,
+      subscribers: positive('redis-subscribers', values['redis-subscribers'], base.redis.subscribers),
+      rate: positive('redis-rate', values['redis-rate'], base.redis.rate),
+      seconds: positive('redis-seconds', values['redis-seconds'], base.redis.seconds),
+    },
+  };
+}

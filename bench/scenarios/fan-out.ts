@@ -1,0 +1,116 @@
+import type { BenchOptions } from '../options.js';
+import { measureDelivery, type DeliveryRun } from '../lib/delivery.js';
+import { ProcessScope } from '../lib/processes.js';
+import type { Cell, ScenarioResult } from '../lib/result.js';
+import { round } from '../lib/stats.js';
+import { startBare, startGatewayProcess, type SystemContext } from '../lib/systems.js';
+import { benchSchedules } from '../lib/webhooks.js';
+
+const GATEWAY = 'gateway';
+const GATEWAY_UNSHARED = 'gateway, WS_SHARED_EXECUTION=false';
+const BARE = 'bare graphql-ws + pubsub (anchor)';
+const FAN_OUT_SCHEDULES = 30;
+
+interface Row {
+  system: string;
+  run: DeliveryRun;
+}
+
+export function percent(share: number | null): string {
+  return share === null ? '—' : `${Math.round(share * 100)}%`;
+}
+
+/** The cells every delivery table shares. */
+export function deliveryCells(run: DeliveryRun): Record<string, Cell> {
+  return {
+    delivered: `${run.delivered.toLocaleString('en-US')} / ${run.expected.toLocaleString('en-US')}`,
+    p50: run.latency.p50,
+    p99: run.latency.p99,
+    max: run.latency.max,
+    ack: `${round(run.ack.p50)} · ${round(run.ack.p99)}`,
+    mps: run.messagesPerSecond,
+  };
+}
+
+/**
+ * 3. Fan-out: N graphql-ws subscribers of `scheduleUpdated` on one instance, webhooks at a steady
+ * rate, each delivered to all of them; next to the bare graphql-ws + pubsub anchor.
+ */
+export async function runFanOut(options: BenchOptions, context: SystemContext): Promise<ScenarioResult> {
+  const schedules = benchSchedules(FAN_OUT_SCHEDULES);
+  const rows: Row[] = [];
+  const scope = new ProcessScope();
+  try {
+    for (const { subscribers, rate } of options.fanout.sizes) {
+      for (const [label, start] of [
+        [GATEWAY, () => startGatewayProcess(`gateway-fanout-${subscribers}`, context)],
+        [GATEWAY_UNSHARED, () => startGatewayProcess(`gateway-unshared-fanout-${subscribers}`, context, { WS_SHARED_EXECUTION: 'false' })],
+        [BARE, () => startBare(`bare-fanout-${subscribers}`, context)],
+      ] as const) {
+        const system = await scope.start(start());
+        const run = await measureDelivery({
+          publishTo: system,
+          subscribeTo: system,
+          subscribers,
+          rate,
+          seconds: options.fanout.seconds,
+          clientThreads: options.clientThreads,
+          schedules,
+          stop: () => system.stop(),
+        });
+        rows.push({ system: label, run });
+      }
+    }
+  } finally {
+    await scope.stopAll();
+  }
+  const bareOf = (run: DeliveryRun) => rows.find((row) => row.system === BARE && row.run.subscribers === run.subscribers)?.run;
+  return {
+    id: 'fanout',
+    title: '3. Fan-out',
+    setup:
+      `Subscribers on one instance, all subscribed to \`scheduleUpdated\` (every event, ${FAN_OUT_SCHEDULES} schedules), over raw \`ws\` sockets speaking graphql-transport-ws ` +
+      `on ${options.clientThreads} worker threads of the runner. Then webhooks at a steady rate for ${options.fanout.seconds} s, each delivered to every subscriber. ` +
+      'Latency is from the webhook POST starting to a subscriber reading the event, over every (event, subscriber) pair. A fresh process per row. ' +
+      'The gateway runs with its defaults, where subscribers of the same document and variables share one execution per event (`WS_SHARED_EXECUTION`); ' +
+      'the second row turns that off, so it executes once per subscriber as the anchor does.',
+    tables: [
+      {
+        columns: [
+          { key: 'subscribers', label: 'subscribers', format: 'int' },
+          { key: 'system', label: 'system', format: 'text' },
+          { key: 'rate', label: 'webhooks/s', format: 'int' },
+          { key: 'delivered', label: 'delivered / expected', format: 'text' },
+          { key: 'p50', label: 'p50 ms', format: 'ms' },
+          { key: 'p99', label: 'p99 ms', format: 'ms' },
+          { key: 'max', label: 'max ms', format: 'ms' },
+          { key: 'p99VsBare', label: 'p99 × anchor', format: 'ratio' },
+          { key: 'mps', label: 'messages/s', format: 'int' },
+          { key: 'kb', label: 'RSS / subscriber', format: 'kb' },
+          { key: 'kbVsBare', label: 'memory × anchor', format: 'ratio' },
+          { key: 'ack', label: 'ack p50 · p99 ms', format: 'text' },
+          { key: 'cpu', label: 'CPU: system · clients', format: 'text' },
+        ],
+        rows: rows.map(({ system, run }) => {
+          const bare = bareOf(run);
+          return {
+            subscribers: run.subscribers,
+            system,
+            rate: run.rate,
+            ...deliveryCells(run),
+            p99VsBare: bare ? run.latency.p99 / bare.latency.p99 : null,
+            kb: run.memory.perSubscriberKb,
+            kbVsBare: bare ? run.memory.perSubscriberKb / bare.memory.perSubscriberKb : null,
+            cpu: `${percent(run.cpu.system)} · ${percent(run.cpu.clients)}`,
+          };
+        }),
+      },
+    ],
+    notes: [
+      '"delivered / expected" counts (event, subscriber) pairs: expected is accepted webhooks × subscribers. Short means events were dropped or sockets closed (for example a subscriber closed as too slow).',
+      '"RSS / subscriber" is the system’s resident memory after every subscription was attached minus before any socket opened, divided by the subscribers (no forced GC).',
+      '"messages/s" is deliveries over the time from the first webhook sent to the last delivery. CPU is the share of one core during the webhooks: the system under test, and the runner (all client sockets and the webhook sender).',
+    ],
+    details: rows,
+  };
+}

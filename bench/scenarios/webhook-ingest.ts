@@ -1,0 +1,88 @@
+import type { BenchOptions } from '../options.js';
+import { measureIngest, type IngestRun } from '../lib/ingest.js';
+import { ProcessScope } from '../lib/processes.js';
+import type { ScenarioResult } from '../lib/result.js';
+import { round } from '../lib/stats.js';
+import { startBare, startGatewayProcess, type SystemContext } from '../lib/systems.js';
+import { benchSchedules, signWebhooks } from '../lib/webhooks.js';
+
+interface Row {
+  system: string;
+  run: IngestRun;
+}
+
+const GATEWAY = 'gateway (memory bus)';
+const BARE = 'bare express + jose + pubsub (anchor)';
+
+/**
+ * 2. Webhook ingest: signed webhooks one instance verifies, deduplicates, puts on its bus and
+ * acknowledges, as fast as it can; with no subscribers, then with subscribers connected.
+ */
+export async function runIngest(options: BenchOptions, context: SystemContext): Promise<ScenarioResult> {
+  const { connections, warmup, webhooks, subscribers, schedules: scheduleCount } = options.ingest;
+  const schedules = benchSchedules(scheduleCount);
+  const signed = await signWebhooks(schedules, warmup + webhooks, options.clientThreads);
+  const params = { warmup: signed.slice(0, warmup), measured: signed.slice(warmup), connections, scheduleIds: schedules.map((s) => s.id), clientThreads: options.clientThreads };
+
+  const rows: Row[] = [];
+  const scope = new ProcessScope();
+  try {
+    for (const count of subscribers) {
+      for (const [label, start] of [
+        [GATEWAY, () => startGatewayProcess(`gateway-ingest-${count}`, context)],
+        [BARE, () => startBare(`bare-ingest-${count}`, context)],
+      ] as const) {
+        const system = await scope.start(start());
+        rows.push({ system: label, run: await measureIngest({ ...params, system, subscribers: count, stop: () => system.stop() }) });
+      }
+    }
+  } finally {
+    await scope.stopAll();
+  }
+
+  const bareRate = (count: number) => rows.find((row) => row.system === BARE && row.run.subscribers === count)?.run.load.perSecond ?? Number.NaN;
+  const percent = (share: number) => `${Math.round(share * 100)}%`;
+  return {
+    id: 'ingest',
+    title: '2. Webhook ingest',
+    setup:
+      `${webhooks.toLocaleString('en-US')} signed \`schedule_updated\` webhooks (RS256, ${Math.round((signed[0]?.body.length ?? 0) / 100) / 10} KB each, every one a new event id, ` +
+      `sequences increasing per schedule over ${scheduleCount.toLocaleString('en-US')} schedules) after ${warmup.toLocaleString('en-US')} for warm-up, ` +
+      `sent by autocannon on ${connections} keep-alive connections as fast as they are acknowledged. A fresh process per row. ` +
+      'Subscribers each watch one schedule (`scheduleUpdated(scheduleIds: [id])`), so every webhook is also delivered to its schedule’s subscribers.',
+    tables: [
+      {
+        columns: [
+          { key: 'subscribers', label: 'subscribers', format: 'int' },
+          { key: 'system', label: 'system', format: 'text' },
+          { key: 'rps', label: 'webhooks/s', format: 'int' },
+          { key: 'vsBare', label: '× anchor', format: 'ratio' },
+          { key: 'p50', label: 'ack p50 ms', format: 'ms' },
+          { key: 'p99', label: 'ack p99 ms', format: 'ms' },
+          { key: 'accepted', label: 'accepted / sent', format: 'text' },
+          { key: 'delivered', label: 'delivered / expected', format: 'text' },
+          { key: 'deliveryP99', label: 'delivery p50 · p99 ms', format: 'text' },
+          { key: 'cpu', label: 'CPU: system · load generator', format: 'text' },
+        ],
+        rows: rows.map(({ system, run }) => ({
+          subscribers: run.subscribers,
+          system,
+          rps: run.load.perSecond,
+          vsBare: run.load.perSecond / bareRate(run.subscribers),
+          p50: run.load.p50,
+          p99: run.load.p99,
+          accepted: `${(run.verdicts.accepted ?? 0).toLocaleString('en-US')} / ${run.load.requests.toLocaleString('en-US')}`,
+          delivered: run.subscribers > 0 ? `${run.delivered.toLocaleString('en-US')} / ${run.expected.toLocaleString('en-US')}` : '—',
+          deliveryP99: run.delivery ? `${round(run.delivery.p50)} · ${round(run.delivery.p99)}` : '—',
+          cpu: `${percent(run.cpu.system)} · ${percent(run.cpu.loadGenerator)}`,
+        })),
+      },
+    ],
+    notes: [
+      '"× anchor" is webhooks/s over the bare anchor’s with the same subscribers, in this run. Acknowledgement latency is autocannon’s, from request written to answer read.',
+      '"accepted" is counted by the system under test (the gateway’s `gateway_webhooks_total{verdict}`); anything else (duplicate, stale, refused) would show as fewer accepted than sent.',
+      'Delivery latency is from autocannon handing a webhook to its socket to the subscriber reading the event.',
+    ],
+    details: rows,
+  };
+}
