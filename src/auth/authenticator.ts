@@ -1,5 +1,5 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
+import { createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { AuthMode } from '../config.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
 import { OPEN_CALLER, type Caller } from './caller.js';
@@ -14,10 +14,22 @@ export interface Authenticator {
   authenticate(authorization: string | undefined): Promise<Caller>;
 }
 
-type Verifier = { key: Uint8Array | KeyObject | JWTVerifyGetKey; algorithms: string[] };
+type Verifier = { key: Promise<CryptoKey> | JWTVerifyGetKey; algorithms: string[] };
+
+/**
+ * Keys are imported into WebCrypto once: jose verifies with WebCrypto and would otherwise import
+ * a secret or KeyObject again for every token.
+ */
+function importOnce(key: KeyObject, algorithm: 'RS256' | 'ES256'): Promise<CryptoKey> {
+  const params = algorithm === 'RS256' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: 'P-256' };
+  return webcrypto.subtle.importKey('spki', key.export({ type: 'spki', format: 'der' }), params, false, ['verify']) as Promise<CryptoKey>;
+}
 
 function verifierOf(mode: Extract<AuthMode, { kind: 'jwt' }>): Verifier {
-  if (mode.secret) return { key: new TextEncoder().encode(mode.secret), algorithms: ['HS256'] };
+  if (mode.secret) {
+    const secret = webcrypto.subtle.importKey('raw', new TextEncoder().encode(mode.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    return { key: secret as Promise<CryptoKey>, algorithms: ['HS256'] };
+  }
   if (mode.publicKey) {
     let key: KeyObject;
     try {
@@ -25,8 +37,8 @@ function verifierOf(mode: Extract<AuthMode, { kind: 'jwt' }>): Verifier {
     } catch {
       throw new Error('AUTH_JWT_PUBLIC_KEY: not a valid public key PEM.');
     }
-    if (key.asymmetricKeyType === 'rsa') return { key, algorithms: ['RS256'] };
-    if (key.asymmetricKeyType === 'ec') return { key, algorithms: ['ES256'] };
+    if (key.asymmetricKeyType === 'rsa') return { key: importOnce(key, 'RS256'), algorithms: ['RS256'] };
+    if (key.asymmetricKeyType === 'ec') return { key: importOnce(key, 'ES256'), algorithms: ['ES256'] };
     throw new Error(`AUTH_JWT_PUBLIC_KEY: ${key.asymmetricKeyType ?? 'this'} keys are not supported; use RSA (RS256) or EC P-256 (ES256).`);
   }
   if (mode.jwksUrl) return { key: createRemoteJWKSet(new URL(mode.jwksUrl)), algorithms: ['RS256', 'ES256'] };
@@ -49,12 +61,14 @@ export function createAuthenticator(mode: AuthMode, options: { servedTenant?: st
       if (!token) throw new UnauthenticatedError(authorization ? 'The Authorization header is not `Bearer <JWT>`.' : 'A bearer token is required.');
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, verifier.key as Uint8Array, {
+        const options = {
           algorithms: verifier.algorithms,
           requiredClaims: ['exp'],
           ...(mode.issuer ? { issuer: mode.issuer } : {}),
           ...(mode.audience ? { audience: mode.audience } : {}),
-        }));
+        };
+        ({ payload } =
+          typeof verifier.key === 'function' ? await jwtVerify(token, verifier.key, options) : await jwtVerify(token, await verifier.key, options));
       } catch (error) {
         throw new UnauthenticatedError(error instanceof errors.JWTExpired ? 'The token has expired.' : 'The token is not valid.');
       }

@@ -1,5 +1,5 @@
-import type { KeyObject } from 'node:crypto';
-import { errors, jwtVerify, type JWTPayload } from 'jose';
+import { webcrypto, type KeyObject } from 'node:crypto';
+import { errors, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
 
 /** Why a webhook was refused: the HTTP status Wix gets and a reason for the log. */
 export class WebhookRefusal extends Error {
@@ -19,31 +19,44 @@ const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]*$/;
  * Wix sets none for webhooks.
  */
 export class WebhookVerifier {
-  readonly #keys: readonly KeyObject[];
+  /**
+   * The keys as WebCrypto keys, imported once: jose verifies with WebCrypto, and handing it a
+   * KeyObject would import the key again on every webhook (most of the cost of a verification).
+   */
+  readonly #keys: Promise<CryptoKey[]>;
+  readonly #count: number;
 
   constructor(keys: readonly KeyObject[]) {
-    this.#keys = keys;
+    this.#count = keys.length;
+    this.#keys = Promise.all(
+      keys.map(
+        (key) =>
+          webcrypto.subtle.importKey('spki', key.export({ type: 'spki', format: 'der' }), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, [
+            'verify',
+          ]) as Promise<CryptoKey>,
+      ),
+    );
   }
 
   get configured(): boolean {
-    return this.#keys.length > 0;
+    return this.#count > 0;
   }
 
   async verify(token: string): Promise<JWTPayload> {
     if (!this.configured) throw new WebhookRefusal(401, 'no webhook public key configured');
     if (!COMPACT_JWS.test(token)) throw new WebhookRefusal(400, 'body is not a JWT');
-    let lastRefusal = new WebhookRefusal(401, 'bad signature');
-    for (const key of this.#keys) {
+    let lastError: unknown;
+    for (const key of await this.#keys) {
       try {
         const { payload } = await jwtVerify(token, key, { algorithms: ['RS256'] });
         return payload;
       } catch (error) {
-        lastRefusal = classify(error);
         // Only a signature mismatch may mean "another key of the rotation": anything else is final.
-        if (!(error instanceof errors.JWSSignatureVerificationFailed)) throw lastRefusal;
+        if (!(error instanceof errors.JWSSignatureVerificationFailed)) throw classify(error);
+        lastError = error;
       }
     }
-    throw lastRefusal;
+    throw classify(lastError);
   }
 }
 
