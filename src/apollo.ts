@@ -6,6 +6,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
 import { assertMayRun } from './auth/authorize.js';
 import type { Metrics } from './metrics.js';
+import { jitGateway, type ExecutorKind } from './executor.js';
 import Negotiator from 'negotiator';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
@@ -36,6 +37,7 @@ export interface ApolloOptions {
   /** Depth, cost, alias and directive limits (src/limits.ts). */
   validationRules: ValidationRule[];
   maxTokens: number;
+  executor: ExecutorKind;
 }
 
 /**
@@ -110,7 +112,7 @@ function legacyJsonStatusPlugin(): ApolloServerPlugin<GatewayContext> {
 export function createApolloServer(options: ApolloOptions): ApolloServer<GatewayContext> {
   const { schema, httpServer, logger, formatError, metrics, sandbox, introspection, beforeDrain, validationRules, maxTokens } = options;
   return new ApolloServer<GatewayContext>({
-    schema,
+    ...(options.executor === 'jit' ? { gateway: jitGateway(schema) } : { schema }),
     introspection,
     csrfPrevention: true,
     stopOnTerminationSignals: false, // the process entry stops everything in order on SIGTERM / SIGINT

@@ -71,6 +71,7 @@ const EnvSchema = z.object({
   WS_MAX_SUBSCRIPTIONS: count(1, 10_000, 100),
   WS_MAX_QUEUED_EVENTS: count(1, 1_000_000, 1_000),
   WS_SHARED_EXECUTION: bool.default(true),
+  EXECUTOR: z.enum(['graphql-js', 'jit'], { error: 'must be graphql-js or jit' }).default('graphql-js'),
 });
 
 export type WixMode =
@@ -139,6 +140,8 @@ export interface Config {
   metricsPort: number | undefined;
   /** When set, /metrics needs `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
+  /** How HTTP operations are executed: graphql-js, or compiled with graphql-jit. */
+  executor: 'graphql-js' | 'jit';
   auth: AuthMode;
   limits: Limits;
 }
@@ -222,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     metricsPort: e.METRICS_PORT,
     metricsToken: e.METRICS_TOKEN,
+    executor: e.EXECUTOR,
     auth,
     limits: {
       depth: e.LIMIT_DEPTH,

@@ -26,7 +26,18 @@ import type { WebhookVerifier } from './webhooks/verify.js';
 export interface GatewayOptions {
   config: Pick<
     Config,
-    'port' | 'host' | 'sandbox' | 'introspection' | 'corsOrigins' | 'bodyLimitBytes' | 'instanceId' | 'limits' | 'resilience' | 'metricsPort' | 'metricsToken'
+    | 'port'
+    | 'host'
+    | 'sandbox'
+    | 'introspection'
+    | 'corsOrigins'
+    | 'bodyLimitBytes'
+    | 'instanceId'
+    | 'limits'
+    | 'resilience'
+    | 'metricsPort'
+    | 'metricsToken'
+    | 'executor'
   >;
   authenticator: Authenticator;
   logger: Logger;
@@ -95,6 +106,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     beforeDrain: () => webSockets.close(),
     validationRules,
     maxTokens: config.limits.tokens,
+    executor: config.executor,
   });
   await apollo.start();
   metrics.watch(bus, () => webSockets.sharedStats());

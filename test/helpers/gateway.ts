@@ -43,6 +43,7 @@ export interface TestGatewayOptions {
   limits?: Partial<Limits>;
   resilience?: Partial<Resilience>;
   credentialsFor?: (caller: Caller) => WixCredentials;
+  executor?: 'graphql-js' | 'jit';
   corsOrigins?: string[];
 }
 
@@ -88,6 +89,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       },
       bodyLimitBytes: 1_024 * 1_024,
       instanceId: options.instanceId,
+      executor: options.executor ?? 'graphql-js',
       metricsPort: undefined,
       metricsToken: undefined,
     },
