@@ -74,6 +74,8 @@ export function explorerRoutes(): Router {
   // Read once at start-up: a broken operation file stops the gateway with its parse error.
   const demoOperations = operationsModule(loadOperations(OPERATIONS_DIR));
 
+  // The landing page: where the explorers and the demo are.
+  router.get('/', page('index.html', DEMO_CSP));
   router.get('/demo', page('demo/index.html', DEMO_CSP));
   router.get('/demo/operations.js', (_req, res) => {
     setCommonHeaders(res);

@@ -67,3 +67,18 @@ describe('the browser pages, over HTTP', () => {
     }
   });
 });
+
+describe('the landing page', () => {
+  it('links Sandbox, GraphiQL and the demo from /', async () => {
+    const app = await startTestApp();
+    try {
+      const response = await fetch(`${app.gateway.url}/`);
+      expect(response.status).toBe(200);
+      const html = await response.text();
+      for (const link of ['href="/graphql"', 'href="/graphiql"', 'href="/demo"']) expect(html).toContain(link);
+      expect((await fetch(`${app.gateway.url}/explorers/landing.css`)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
