@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import express from 'express';
 import { useServer } from 'graphql-ws/use/ws';
-import { jwtVerify } from 'jose';
+import { importSPKI, jwtVerify } from 'jose';
 import { WebSocketServer } from 'ws';
 import { DEV_WEBHOOK_PRIVATE_KEY_PEM } from '../../src/emulator/dev-webhook-key.js';
 import { loadTypeDefs } from '../../src/schema.js';
@@ -82,7 +82,8 @@ interface JwtData {
 }
 
 serveSystem(async () => {
-  const publicKey = createPublicKey(DEV_WEBHOOK_PRIVATE_KEY_PEM);
+  // The key imported once, as a WebCrypto key (what jose verifies with).
+  const publicKey = await importSPKI(createPublicKey(DEV_WEBHOOK_PRIVATE_KEY_PEM).export({ type: 'spki', format: 'pem' }).toString(), 'RS256');
   const pubsub = new PubSub();
   const seen = new Set<string>();
   const counts = { accepted: 0, duplicate: 0, refused: 0 };
