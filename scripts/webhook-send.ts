@@ -23,7 +23,9 @@ const { values } = parseArgs({
     'schedule-id': { type: 'string', default: DEMO_SCHEDULE_IDS.mayaPersonalTraining },
     name: { type: 'string', default: `Renamed by webhook:send at ${new Date().toISOString()}` },
     status: { type: 'string' },
-    sequence: { type: 'string', default: String(Date.now()) },
+    // The time in ms then six digits, as the embedded emulator numbers its events: later events of
+    // either source stay newer than earlier ones.
+    sequence: { type: 'string', default: `${Date.now()}000000` },
     'event-id': { type: 'string', default: randomUUID() },
     'instance-id': { type: 'string', default: DEFAULT_INSTANCE_ID },
     'private-key': { type: 'string' },

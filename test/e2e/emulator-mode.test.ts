@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
-import { DEMO_CONNECTION_IDS, DEMO_SCHEDULE_IDS } from '../../src/emulator/index.js';
+import { DEFAULT_APP_ID, DEFAULT_INSTANCE_ID, DEMO_CONNECTION_IDS, DEMO_SCHEDULE_IDS, createWebhookJwt } from '../../src/emulator/index.js';
+import { DEV_WEBHOOK_PRIVATE_KEY_PEM } from '../../src/emulator/dev-webhook-key.js';
 import { startTestApp } from '../helpers/app.js';
 import { connect, subscribe, waitFor } from '../helpers/ws-client.js';
 
@@ -57,6 +58,27 @@ describe('emulator mode: no credentials, demo data, the whole loop', () => {
     expect(event.data).toMatchObject({
       scheduleUpdated: { schedule: { id, name: 'Maya Cohen — Strength training', revision: String(Number(revision) + 1) } },
     });
+    subscription.unsubscribe();
+    await waitFor(() => app.bus.listenerCount() === 0, 'the subscription to go');
+  });
+
+  it('keeps delivering the emulator’s events after a hand-made webhook (npm run webhook:send) for the same schedule', async () => {
+    const id = DEMO_SCHEDULE_IDS.groupYogaFlow;
+    const subscription = subscribe(client, 'subscription($ids: [ID!]) { scheduleUpdated(scheduleIds: $ids) { schedule { name } } }', { ids: [id] });
+    await waitFor(() => app.bus.listenerCount() === 1, 'the subscription');
+    const token = await createWebhookJwt({
+      privateKey: DEV_WEBHOOK_PRIVATE_KEY_PEM,
+      appId: DEFAULT_APP_ID,
+      instanceId: DEFAULT_INSTANCE_ID,
+      eventType: 'wix.calendar.v3.schedule_updated',
+      // The CLI's default sequence: the time in ms, then six digits.
+      event: { id: 'hand-made', entityId: id, eventTime: new Date().toISOString(), entityEventSequence: `${Date.now()}000000`, updatedEvent: { currentEntity: { id, name: 'By hand', status: 'ACTIVE' } } },
+    });
+    expect((await fetch(`${app.gateway.url}/webhooks/wix`, { method: 'POST', body: token })).status).toBe(200);
+    expect((await subscription.next()).data).toEqual({ scheduleUpdated: { schedule: { name: 'By hand' } } });
+    const read = await app.graphql<ScheduleRead>('query($id: ID!) { schedule(id: $id) { revision } }', { id });
+    await app.graphql(UPDATE, { s: { id, revision: read.data?.schedule?.revision, name: 'Group yoga — evening flow' } });
+    expect((await subscription.next()).data).toEqual({ scheduleUpdated: { schedule: { name: 'Group yoga — evening flow' } } });
     subscription.unsubscribe();
     await waitFor(() => app.bus.listenerCount() === 0, 'the subscription to go');
   });
