@@ -23,29 +23,29 @@ export interface BenchOptions {
   query: { schedules: number; connectionsPerSchedule: number; connections: number; warmupSeconds: number; seconds: number };
   ingest: { connections: number; warmup: number; webhooks: number; subscribers: number[]; schedules: number };
   fanout: { sizes: FanOutSize[]; seconds: number };
-  redis: { subscribers: number; rate: number; seconds: number; ingestWebhooks: number };
+  redis: { subscribers: number; rate: number; seconds: number };
 }
 
 const FULL: Omit<BenchOptions, 'mode' | 'scenarios' | 'outDir' | 'outName' | 'profileDir' | 'clientThreads'> = {
-  query: { schedules: 30, connectionsPerSchedule: 2, connections: 50, warmupSeconds: 5, seconds: 20 },
+  query: { schedules: 30, connectionsPerSchedule: 2, connections: 10, warmupSeconds: 5, seconds: 20 },
   ingest: { connections: 25, warmup: 2_000, webhooks: 15_000, subscribers: [0, 1_000], schedules: 1_000 },
   fanout: {
     sizes: [
-      { subscribers: 1_000, rate: 10 },
-      { subscribers: 5_000, rate: 4 },
+      { subscribers: 1_000, rate: 5 },
+      { subscribers: 5_000, rate: 2 },
       { subscribers: 10_000, rate: 1 },
     ],
     seconds: 20,
   },
-  redis: { subscribers: 1_000, rate: 10, seconds: 20, ingestWebhooks: 5_000 },
+  redis: { subscribers: 1_000, rate: 5, seconds: 20 },
 };
 
 /** A couple of minutes: small numbers, to see that everything runs (not to read the numbers). */
 const QUICK: typeof FULL = {
-  query: { schedules: 30, connectionsPerSchedule: 2, connections: 20, warmupSeconds: 1, seconds: 3 },
+  query: { schedules: 30, connectionsPerSchedule: 2, connections: 10, warmupSeconds: 1, seconds: 3 },
   ingest: { connections: 10, warmup: 100, webhooks: 500, subscribers: [0, 200], schedules: 1_000 },
   fanout: { sizes: [{ subscribers: 200, rate: 10 }], seconds: 3 },
-  redis: { subscribers: 200, rate: 10, seconds: 3, ingestWebhooks: 500 },
+  redis: { subscribers: 200, rate: 10, seconds: 3 },
 };
 
 export const USAGE = `npm run bench -- [options]
@@ -59,7 +59,7 @@ export const USAGE = `npm run bench -- [options]
   --query-connections=N     concurrent HTTP connections on the query path
   --ingest-webhooks=N       signed webhooks per ingest run (after a warm-up)
   --ingest-subscribers=LIST subscriber counts for ingest, e.g. 0,1000
-  --fanout=LIST             subscribers@webhooks-per-second, e.g. 1000@10,5000@4,10000@1
+  --fanout=LIST             subscribers@webhooks-per-second, e.g. 1000@5,5000@2,10000@1
   --fanout-seconds=N        seconds of webhooks per fan-out run
   --redis-subscribers=N     --redis-rate=N   --redis-seconds=N
 `;

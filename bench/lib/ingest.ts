@@ -4,7 +4,8 @@ import { distribution, sleep, type Distribution } from './stats.js';
 import { SCHEDULE_UPDATED_SUBSCRIPTION } from './delivery.js';
 import { SubscriberPool } from './subscribers.js';
 import { waitForCounter, wsUrl } from './systems.js';
-import { now, type SignedWebhook } from './webhooks.js';
+import type { BenchOptions } from '../options.js';
+import { benchSchedules, now, signWebhooks, type SignedWebhook } from './webhooks.js';
 
 export interface IngestParams {
   system: SystemProcess;
@@ -31,6 +32,32 @@ export interface IngestRun {
   delivery: Distribution | null;
   cpu: { system: number; loadGenerator: number };
   rssMb: number;
+}
+
+export interface IngestWebhooks {
+  scheduleIds: string[];
+  warmup: SignedWebhook[];
+  measured: SignedWebhook[];
+}
+
+let prepared: { key: string; webhooks: Promise<IngestWebhooks> } | undefined;
+
+/**
+ * The webhooks of an ingest run, signed once per runner: each run starts a fresh process (or
+ * flushes Redis), so the same bodies are new events to every run.
+ */
+export function ingestWebhooks(options: BenchOptions['ingest'], threads: number): Promise<IngestWebhooks> {
+  const key = `${options.schedules}:${options.warmup}:${options.webhooks}`;
+  if (prepared?.key !== key) {
+    const schedules = benchSchedules(options.schedules);
+    const webhooks = signWebhooks(schedules, options.warmup + options.webhooks, threads).then((signed) => ({
+      scheduleIds: schedules.map((schedule) => schedule.id),
+      warmup: signed.slice(0, options.warmup),
+      measured: signed.slice(options.warmup),
+    }));
+    prepared = { key, webhooks };
+  }
+  return prepared.webhooks;
 }
 
 /** Drives the webhooks through autocannon, each body once, noting when each was handed to a socket. */

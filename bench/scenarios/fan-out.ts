@@ -1,6 +1,7 @@
 import type { BenchOptions } from '../options.js';
 import { measureDelivery, type DeliveryRun } from '../lib/delivery.js';
 import { ProcessScope } from '../lib/processes.js';
+import { log } from '../lib/log.js';
 import type { Cell, ScenarioResult } from '../lib/result.js';
 import { round } from '../lib/stats.js';
 import { startBare, startGatewayProcess, type SystemContext } from '../lib/systems.js';
@@ -20,16 +21,35 @@ export function percent(share: number | null): string {
   return share === null ? '—' : `${Math.round(share * 100)}%`;
 }
 
+const count = (value: number) => Math.round(value).toLocaleString('en-US');
+
 /** The cells every delivery table shares. */
 export function deliveryCells(run: DeliveryRun): Record<string, Cell> {
   return {
-    delivered: `${run.delivered.toLocaleString('en-US')} / ${run.expected.toLocaleString('en-US')}`,
+    delivered: `${count(run.delivered)} / ${count(run.expected)}`,
     p50: run.latency.p50,
     p99: run.latency.p99,
     max: run.latency.max,
     ack: `${round(run.ack.p50)} · ${round(run.ack.p99)}`,
-    mps: run.messagesPerSecond,
+    mps: `${count(run.messagesPerSecond)} / ${count(run.rate * run.subscribers)}`,
   };
+}
+
+/** A line for each run where something went short: webhooks not accepted, deliveries missing, malformed messages. */
+export function deliveryProblems(label: string, run: DeliveryRun): string[] {
+  const problems: string[] = [];
+  const refused = Object.entries(run.outcomes).filter(([outcome]) => outcome !== 'accepted');
+  if (refused.length > 0) {
+    problems.push(`${label}: of ${count(run.webhooks)} webhooks, ${refused.map(([outcome, n]) => `${n} ${outcome}`).join(', ')} (the rest accepted).`);
+  }
+  if (run.delivered < run.expected) problems.push(`${label}: ${count(run.expected - run.delivered)} deliveries missing.`);
+  if (run.invalidMessages > 0) problems.push(`${label}: ${run.invalidMessages} malformed messages, first: ${run.firstProblem ?? ''}`);
+  return problems;
+}
+
+/** Whether the system delivered as fast as the webhooks asked (otherwise latency grows with the run). */
+export function keptUp(run: DeliveryRun): boolean {
+  return run.messagesPerSecond >= 0.95 * run.rate * run.subscribers;
 }
 
 /**
@@ -47,6 +67,7 @@ export async function runFanOut(options: BenchOptions, context: SystemContext): 
         [GATEWAY_UNSHARED, () => startGatewayProcess(`gateway-unshared-fanout-${subscribers}`, context, { WS_SHARED_EXECUTION: 'false' })],
         [BARE, () => startBare(`bare-fanout-${subscribers}`, context)],
       ] as const) {
+        log(`fan-out: ${label}, ${subscribers} subscribers, ${rate} webhooks/s`);
         const system = await scope.start(start());
         const run = await measureDelivery({
           publishTo: system,
@@ -85,7 +106,7 @@ export async function runFanOut(options: BenchOptions, context: SystemContext): 
           { key: 'p99', label: 'p99 ms', format: 'ms' },
           { key: 'max', label: 'max ms', format: 'ms' },
           { key: 'p99VsBare', label: 'p99 × anchor', format: 'ratio' },
-          { key: 'mps', label: 'messages/s', format: 'int' },
+          { key: 'mps', label: 'messages/s: delivered / offered', format: 'text' },
           { key: 'kb', label: 'RSS / subscriber', format: 'kb' },
           { key: 'kbVsBare', label: 'memory × anchor', format: 'ratio' },
           { key: 'ack', label: 'ack p50 · p99 ms', format: 'text' },
@@ -109,7 +130,11 @@ export async function runFanOut(options: BenchOptions, context: SystemContext): 
     notes: [
       '"delivered / expected" counts (event, subscriber) pairs: expected is accepted webhooks × subscribers. Short means events were dropped or sockets closed (for example a subscriber closed as too slow).',
       '"RSS / subscriber" is the system’s resident memory after every subscription was attached minus before any socket opened, divided by the subscribers (no forced GC).',
-      '"messages/s" is deliveries over the time from the first webhook sent to the last delivery. CPU is the share of one core during the webhooks: the system under test, and the runner (all client sockets and the webhook sender).',
+      '"messages/s" is deliveries over the time from the first webhook sent to the last delivery, next to what the webhooks asked for (rate × subscribers). ' +
+        'Where it falls short, the system could not keep up: events queue, and latency grows with the length of the run (p99 and max then measure the backlog, not the cost of one event).',
+      'CPU is the share of one core during the webhooks: the system under test, and the runner (all client sockets and the webhook sender).',
+      ...rows.filter(({ run }) => !keptUp(run)).map(({ system, run }) => `${system} did not keep up with ${count(run.subscribers)} subscribers at ${run.rate} webhooks/s.`),
+      ...rows.flatMap(({ system, run }) => deliveryProblems(`${system}, ${count(run.subscribers)} subscribers`, run)),
     ],
     details: rows,
   };

@@ -1,16 +1,15 @@
 import type { BenchOptions } from '../options.js';
 import { measureDelivery, type DeliveryRun } from '../lib/delivery.js';
-import { measureIngest, type IngestRun } from '../lib/ingest.js';
+import { ingestWebhooks, measureIngest, type IngestRun } from '../lib/ingest.js';
 import { ProcessScope, type SystemProcess } from '../lib/processes.js';
 import { redisServerInstalled, startRedis } from '../lib/redis.js';
 import type { ScenarioResult } from '../lib/result.js';
 import { startGatewayProcess, type SystemContext } from '../lib/systems.js';
-import { benchSchedules, signWebhooks } from '../lib/webhooks.js';
-import { deliveryCells, percent } from './fan-out.js';
+import { benchSchedules } from '../lib/webhooks.js';
+import { log } from '../lib/log.js';
+import { deliveryCells, deliveryProblems, keptUp, percent } from './fan-out.js';
 
 const SCHEDULES = 30;
-const INGEST_CONNECTIONS = 25;
-const INGEST_WARMUP = 500;
 
 interface DeliveryRow {
   setup: string;
@@ -31,50 +30,48 @@ export async function runRedis(options: BenchOptions, context: SystemContext): P
   if (!redisServerInstalled()) {
     return { id: 'redis', title, setup: '', tables: [], notes: [], skipped: 'redis-server is not installed (`npm run test:setup` installs it)' };
   }
-  const { subscribers, rate, seconds, ingestWebhooks } = options.redis;
+  const { subscribers, rate, seconds } = options.redis;
   const schedules = benchSchedules(SCHEDULES);
   const redis = await startRedis();
   const scope = new ProcessScope();
   try {
     const withRedis = { REDIS_URL: redis.url };
-    const delivery = (publishTo: SystemProcess, subscribeTo: SystemProcess, stop: () => Promise<void>) =>
-      measureDelivery({ publishTo, subscribeTo, subscribers, rate, seconds, clientThreads: options.clientThreads, schedules, stop });
-
     const deliveries: DeliveryRow[] = [];
+    const deliver = async (setup: string, publishTo: SystemProcess, subscribeTo: SystemProcess, stop: () => Promise<void>) => {
+      log(`redis: ${setup}`);
+      const run = await measureDelivery({ publishTo, subscribeTo, subscribers, rate, seconds, clientThreads: options.clientThreads, schedules, stop });
+      deliveries.push({ setup, run });
+    };
+
     const memory = await scope.start(startGatewayProcess('gateway-memory', context));
-    deliveries.push({ setup: 'one instance, memory bus', run: await delivery(memory, memory, () => memory.stop()) });
+    await deliver('one instance, memory bus', memory, memory, () => memory.stop());
 
     await redis.flush();
     const single = await scope.start(startGatewayProcess('gateway-redis-single', context, withRedis));
-    deliveries.push({ setup: 'one instance on Redis', run: await delivery(single, single, () => single.stop()) });
+    await deliver('one instance on Redis', single, single, () => single.stop());
 
     await redis.flush();
     const a = await scope.start(startGatewayProcess('gateway-redis-a', context, withRedis));
     const b = await scope.start(startGatewayProcess('gateway-redis-b', context, withRedis));
-    deliveries.push({
-      setup: 'two instances on Redis: webhooks to A, subscribers on B',
-      run: await delivery(a, b, async () => {
-        await b.stop();
-        await a.stop();
-      }),
+    await deliver('two instances on Redis: webhooks to A, subscribers on B', a, b, async () => {
+      await b.stop();
+      await a.stop();
     });
 
-    const ingestSchedules = benchSchedules(options.ingest.schedules);
-    const signed = await signWebhooks(ingestSchedules, INGEST_WARMUP + ingestWebhooks, options.clientThreads);
     const ingestParams = {
-      warmup: signed.slice(0, INGEST_WARMUP),
-      measured: signed.slice(INGEST_WARMUP),
-      connections: INGEST_CONNECTIONS,
+      ...(await ingestWebhooks(options.ingest, options.clientThreads)),
+      connections: options.ingest.connections,
       subscribers: 0,
-      scheduleIds: [],
       clientThreads: options.clientThreads,
     };
     const ingests: IngestRow[] = [];
-    const memoryIngest = await scope.start(startGatewayProcess('gateway-memory-ingest', context));
-    ingests.push({ setup: 'one instance, memory bus', run: await measureIngest({ ...ingestParams, system: memoryIngest, stop: () => memoryIngest.stop() }) });
+    const ingest = async (setup: string, system: SystemProcess) => {
+      log(`redis: ingest, ${setup}`);
+      ingests.push({ setup, run: await measureIngest({ ...ingestParams, system, stop: () => system.stop() }) });
+    };
+    await ingest('one instance, memory bus', await scope.start(startGatewayProcess('gateway-memory-ingest', context)));
     await redis.flush();
-    const redisIngest = await scope.start(startGatewayProcess('gateway-redis-ingest', context, withRedis));
-    ingests.push({ setup: 'one instance on Redis', run: await measureIngest({ ...ingestParams, system: redisIngest, stop: () => redisIngest.stop() }) });
+    await ingest('one instance on Redis', await scope.start(startGatewayProcess('gateway-redis-ingest', context, withRedis)));
 
     const base = deliveries[0]?.run;
     const baseIngest = ingests[0]?.run;
@@ -83,7 +80,7 @@ export async function runRedis(options: BenchOptions, context: SystemContext): P
       title,
       setup:
         `${subscribers.toLocaleString('en-US')} subscribers of \`scheduleUpdated\`, ${rate} webhooks/s for ${seconds} s, as in the fan-out scenario; ` +
-        `then ${ingestWebhooks.toLocaleString('en-US')} webhooks as fast as acknowledged (${INGEST_CONNECTIONS} connections, no subscribers). ` +
+        `then the ingest scenario's ${options.ingest.webhooks.toLocaleString('en-US')} webhooks as fast as acknowledged (${options.ingest.connections} connections, no subscribers). ` +
         'A local redis-server with no persistence; every gateway in its own process.',
       tables: [
         {
@@ -91,6 +88,7 @@ export async function runRedis(options: BenchOptions, context: SystemContext): P
           columns: [
             { key: 'setup', label: 'setup', format: 'text' },
             { key: 'delivered', label: 'delivered / expected', format: 'text' },
+            { key: 'mps', label: 'messages/s: delivered / offered', format: 'text' },
             { key: 'p50', label: 'p50 ms', format: 'ms' },
             { key: 'p99', label: 'p99 ms', format: 'ms' },
             { key: 'max', label: 'max ms', format: 'ms' },
@@ -132,7 +130,11 @@ export async function runRedis(options: BenchOptions, context: SystemContext): P
       notes: [
         '"added" is the difference to the one-instance memory bus row of this table (same load, same run).',
         'With Redis, a webhook is acknowledged once a Lua script has deduplicated, ordered and appended it to a stream; every instance (the receiving one too) delivers what it reads back from that stream.',
+        'On this machine two instances also mean two processes sharing the work (one takes the webhooks, the other serves the subscribers): it can be faster than one.',
         'redis-server’s own CPU is not shown.',
+        ...deliveries.filter(({ run }) => !keptUp(run)).map(({ setup }) => `${setup}: did not keep up with the webhook rate.`),
+        ...deliveries.flatMap(({ setup, run }) => deliveryProblems(setup, run)),
+        ...ingests.filter(({ run }) => (run.verdicts.accepted ?? 0) < run.load.requests || run.load.failed > 0).map(({ setup, run }) => `ingest, ${setup}: verdicts ${JSON.stringify(run.verdicts)}, ${run.load.failed} failed requests.`),
       ],
       details: { deliveries, ingests },
     };

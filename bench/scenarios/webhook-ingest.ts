@@ -1,10 +1,10 @@
 import type { BenchOptions } from '../options.js';
-import { measureIngest, type IngestRun } from '../lib/ingest.js';
+import { ingestWebhooks, measureIngest, type IngestRun } from '../lib/ingest.js';
 import { ProcessScope } from '../lib/processes.js';
+import { log } from '../lib/log.js';
 import type { ScenarioResult } from '../lib/result.js';
 import { round } from '../lib/stats.js';
 import { startBare, startGatewayProcess, type SystemContext } from '../lib/systems.js';
-import { benchSchedules, signWebhooks } from '../lib/webhooks.js';
 
 interface Row {
   system: string;
@@ -20,9 +20,8 @@ const BARE = 'bare express + jose + pubsub (anchor)';
  */
 export async function runIngest(options: BenchOptions, context: SystemContext): Promise<ScenarioResult> {
   const { connections, warmup, webhooks, subscribers, schedules: scheduleCount } = options.ingest;
-  const schedules = benchSchedules(scheduleCount);
-  const signed = await signWebhooks(schedules, warmup + webhooks, options.clientThreads);
-  const params = { warmup: signed.slice(0, warmup), measured: signed.slice(warmup), connections, scheduleIds: schedules.map((s) => s.id), clientThreads: options.clientThreads };
+  const signed = await ingestWebhooks(options.ingest, options.clientThreads);
+  const params = { ...signed, connections, clientThreads: options.clientThreads };
 
   const rows: Row[] = [];
   const scope = new ProcessScope();
@@ -32,6 +31,7 @@ export async function runIngest(options: BenchOptions, context: SystemContext): 
         [GATEWAY, () => startGatewayProcess(`gateway-ingest-${count}`, context)],
         [BARE, () => startBare(`bare-ingest-${count}`, context)],
       ] as const) {
+        log(`ingest: ${label}, ${count} subscribers`);
         const system = await scope.start(start());
         rows.push({ system: label, run: await measureIngest({ ...params, system, subscribers: count, stop: () => system.stop() }) });
       }
@@ -46,7 +46,7 @@ export async function runIngest(options: BenchOptions, context: SystemContext): 
     id: 'ingest',
     title: '2. Webhook ingest',
     setup:
-      `${webhooks.toLocaleString('en-US')} signed \`schedule_updated\` webhooks (RS256, ${Math.round((signed[0]?.body.length ?? 0) / 100) / 10} KB each, every one a new event id, ` +
+      `${webhooks.toLocaleString('en-US')} signed \`schedule_updated\` webhooks (RS256, ${Math.round((signed.measured[0]?.body.length ?? 0) / 100) / 10} KB each, every one a new event id, ` +
       `sequences increasing per schedule over ${scheduleCount.toLocaleString('en-US')} schedules) after ${warmup.toLocaleString('en-US')} for warm-up, ` +
       `sent by autocannon on ${connections} keep-alive connections as fast as they are acknowledged. A fresh process per row. ` +
       'Subscribers each watch one schedule (`scheduleUpdated(scheduleIds: [id])`), so every webhook is also delivered to its schedule’s subscribers.',
@@ -82,6 +82,9 @@ export async function runIngest(options: BenchOptions, context: SystemContext): 
       '"× anchor" is webhooks/s over the bare anchor’s with the same subscribers, in this run. Acknowledgement latency is autocannon’s, from request written to answer read.',
       '"accepted" is counted by the system under test (the gateway’s `gateway_webhooks_total{verdict}`); anything else (duplicate, stale, refused) would show as fewer accepted than sent.',
       'Delivery latency is from autocannon handing a webhook to its socket to the subscriber reading the event.',
+      ...rows
+        .filter(({ run }) => (run.verdicts.accepted ?? 0) < run.load.requests || run.load.failed > 0 || run.delivered < run.expected)
+        .map(({ system, run }) => `${system}, ${run.subscribers} subscribers: verdicts ${JSON.stringify(run.verdicts)}, ${run.load.failed} failed requests, ${run.delivered} of ${run.expected} delivered.`),
     ],
     details: rows,
   };
