@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FromChild, ProcessStats, ToChild } from './protocol.js';
 
@@ -54,7 +55,13 @@ function baseEnv(): Record<string, string> {
 /** Forks `entry` (a TypeScript file run through tsx) and waits until it reports ready. */
 export async function startSystem(name: string, entry: URL, options: StartOptions = {}): Promise<SystemProcess> {
   const execArgv = ['--import', 'tsx'];
-  if (options.profileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${name.replace(/[^\w.-]+/g, '_')}.cpuprofile`);
+  // Every thread writes a profile (tsx's loader runs on a thread of its own): each system gets a
+  // directory, and its main thread's profile is kept as <name>.cpuprofile once it stops.
+  const profileDir = options.profileDir ? `${options.profileDir}/${name.replace(/[^\w.-]+/g, '_')}` : undefined;
+  if (profileDir) {
+    mkdirSync(profileDir, { recursive: true });
+    execArgv.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
+  }
   const child = fork(fileURLToPath(entry), [], {
     cwd: REPO_ROOT,
     env: { ...baseEnv(), ...options.env },
@@ -132,8 +139,16 @@ export async function startSystem(name: string, entry: URL, options: StartOption
       const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
       await exit;
       clearTimeout(timer);
+      if (profileDir) keepMainThreadProfile(profileDir);
     },
   };
+}
+
+/** Node names profiles CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; the main thread is 0. */
+function keepMainThreadProfile(directory: string): void {
+  const main = readdirSync(directory).find((file) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(file));
+  if (main) renameSync(`${directory}/${main}`, `${directory}.cpuprofile`);
+  rmSync(directory, { recursive: true, force: true });
 }
 
 /** CPU used between two readings, as a share of one core (1 = one core busy all the time). */

@@ -47,8 +47,22 @@ function table(result: Table): string {
   return [header, rule, ...rows].join('\n');
 }
 
+/** Measurements taken twice in the run (same name in two scenarios): how far apart noise puts them. */
+function repeated(scenarios: readonly ScenarioResult[]): string[] {
+  const seen = new Map<string, { scenario: string; value: number }[]>();
+  for (const scenario of scenarios) {
+    for (const [name, value] of Object.entries(scenario.repeats ?? {})) {
+      seen.set(name, [...(seen.get(name) ?? []), { scenario: scenario.title.split(' ')[0] ?? scenario.id, value }]);
+    }
+  }
+  return [...seen.entries()]
+    .filter(([, values]) => values.length > 1)
+    .map(([name, values]) => `${name}: ${values.map(({ scenario, value }) => `${integer.format(value)} (${scenario})`).join(' and ')}`);
+}
+
 export function toMarkdown(report: Report): string {
   const { machine } = report;
+  const twice = repeated(report.scenarios);
   const lines = [
     '# Benchmark results',
     '',
@@ -67,6 +81,7 @@ export function toMarkdown(report: Report): string {
       .join(', ')} |`,
     `| redis-server | ${machine.redisServer ?? 'not installed'} |`,
     `| commit | ${machine.commit ?? 'unknown'} |`,
+    ...(twice.length > 0 ? [`| measured twice (noise) | ${twice.join('; ')} |`] : []),
     '',
   ];
   for (const result of report.scenarios) {

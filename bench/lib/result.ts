@@ -24,6 +24,11 @@ export interface ScenarioResult {
   tables: Table[];
   /** How to read the tables, what was checked, what went wrong. */
   notes: string[];
+  /**
+   * Measurements another scenario may repeat under the same name and load: the report shows those
+   * measured twice side by side, as a measure of this run's noise.
+   */
+  repeats?: Record<string, number>;
   /** Everything measured, for the JSON (not printed in markdown). */
   details?: unknown;
   skipped?: string;

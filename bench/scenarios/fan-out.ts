@@ -47,6 +47,11 @@ export function deliveryProblems(label: string, run: DeliveryRun): string[] {
   return problems;
 }
 
+/** The name under which a scenario reports the gateway's delivery p50 at a given load. */
+export function deliveryRepeat(subscribers: number, rate: number, seconds: number): string {
+  return `gateway delivery p50 ms, ${count(subscribers)} subscribers at ${rate}/s for ${seconds} s`;
+}
+
 /** Whether the system delivered as fast as the webhooks asked (otherwise latency grows with the run). */
 export function keptUp(run: DeliveryRun): boolean {
   return run.messagesPerSecond >= 0.95 * run.rate * run.subscribers;
@@ -136,6 +141,9 @@ export async function runFanOut(options: BenchOptions, context: SystemContext): 
       ...rows.filter(({ run }) => !keptUp(run)).map(({ system, run }) => `${system} did not keep up with ${count(run.subscribers)} subscribers at ${run.rate} webhooks/s.`),
       ...rows.flatMap(({ system, run }) => deliveryProblems(`${system}, ${count(run.subscribers)} subscribers`, run)),
     ],
+    repeats: Object.fromEntries(
+      rows.filter(({ system }) => system === GATEWAY).map(({ run }) => [deliveryRepeat(run.subscribers, run.rate, options.fanout.seconds), run.latency.p50]),
+    ),
     details: rows,
   };
 }

@@ -7,7 +7,8 @@ import type { ScenarioResult } from '../lib/result.js';
 import { startGatewayProcess, type SystemContext } from '../lib/systems.js';
 import { benchSchedules } from '../lib/webhooks.js';
 import { log } from '../lib/log.js';
-import { deliveryCells, deliveryProblems, keptUp, percent } from './fan-out.js';
+import { deliveryCells, deliveryProblems, deliveryRepeat, keptUp, percent } from './fan-out.js';
+import { INGEST_REPEAT } from './webhook-ingest.js';
 
 const SCHEDULES = 30;
 
@@ -136,6 +137,10 @@ export async function runRedis(options: BenchOptions, context: SystemContext): P
         ...deliveries.flatMap(({ setup, run }) => deliveryProblems(setup, run)),
         ...ingests.filter(({ run }) => (run.verdicts.accepted ?? 0) < run.load.requests || run.load.failed > 0).map(({ setup, run }) => `ingest, ${setup}: verdicts ${JSON.stringify(run.verdicts)}, ${run.load.failed} failed requests.`),
       ],
+      repeats: {
+        ...(base ? { [deliveryRepeat(subscribers, rate, seconds)]: base.latency.p50 } : {}),
+        ...(baseIngest ? { [INGEST_REPEAT]: baseIngest.load.perSecond } : {}),
+      },
       details: { deliveries, ingests },
     };
   } finally {
