@@ -1,4 +1,5 @@
 import type { Schedule } from '../../src/emulator/index.js';
+import { watchNoise, type Noise } from './noise.js';
 import { cpuShare, type SystemProcess } from './processes.js';
 import { distribution, sleep, type Distribution } from './stats.js';
 import { SubscriberPool } from './subscribers.js';
@@ -49,6 +50,7 @@ export interface DeliveryRun {
   memory: { idleMb: number; subscribedMb: number; perSubscriberKb: number; afterEventsMb: number };
   /** Share of one core during the webhooks: the subscribers' system, the publishing one (when another), the runner's clients. */
   cpu: { system: number; publisher: number | null; clients: number };
+  noise: Noise | null;
   invalidMessages: number;
   firstProblem: string | undefined;
 }
@@ -81,10 +83,12 @@ export async function measureDelivery(params: DeliveryParams): Promise<DeliveryR
 
     const clientsBefore = process.cpuUsage();
     const wallStart = performance.now();
+    const noise = watchNoise();
     const sent = await sendAtRate(publishTo.url, webhooks, rate);
     const accepted = sent.outcomes.accepted ?? 0;
     const expected = accepted * subscribers;
     await pool.settle(expected, 5_000, 60_000);
+    const otherWork = noise();
     const clientsCpu = process.cpuUsage(clientsBefore);
     const wallMs = performance.now() - wallStart;
     const after = await subscribeTo.stats();
@@ -123,6 +127,7 @@ export async function measureDelivery(params: DeliveryParams): Promise<DeliveryR
         publisher: publisherBefore && publisherAfter ? cpuShare(publisherBefore, publisherAfter) : null,
         clients: (clientsCpu.user + clientsCpu.system) / 1_000 / wallMs,
       },
+      noise: otherWork,
       invalidMessages: totals.invalid,
       firstProblem: totals.firstProblem,
     };

@@ -1,4 +1,5 @@
 import { runLoad, type LoadSummary } from './http-load.js';
+import { watchNoise, type Noise } from './noise.js';
 import { cpuShare, type SystemProcess } from './processes.js';
 import { distribution, sleep, type Distribution } from './stats.js';
 import { SCHEDULE_UPDATED_SUBSCRIPTION } from './delivery.js';
@@ -31,6 +32,7 @@ export interface IngestRun {
   /** Webhook sent → arrival at its subscriber, ms (only with subscribers). */
   delivery: Distribution | null;
   cpu: { system: number; loadGenerator: number };
+  noise: Noise | null;
   rssMb: number;
 }
 
@@ -118,7 +120,9 @@ export async function measureIngest(params: IngestParams): Promise<IngestRun> {
     const runnerBefore = process.cpuUsage();
     const wallStart = performance.now();
     const sentAt = new Map<string, number>();
+    const noise = watchNoise();
     const load = await drive(system.url, params.measured, params.connections, sentAt);
+    const otherWork = noise();
     const runnerCpu = process.cpuUsage(runnerBefore);
     const wallMs = performance.now() - wallStart;
     const after = await system.stats();
@@ -142,6 +146,7 @@ export async function measureIngest(params: IngestParams): Promise<IngestRun> {
       delivered,
       delivery,
       cpu: { system: cpuShare(before, after), loadGenerator: (runnerCpu.user + runnerCpu.system) / 1_000 / wallMs },
+      noise: otherWork,
       rssMb: after.rssBytes / 1_024 / 1_024,
     };
   } finally {

@@ -37,6 +37,11 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/** The runner and every process it started that is still running. */
+export function benchmarkPids(): number[] {
+  return [process.pid, ...[...running].flatMap((child) => (child.pid === undefined ? [] : [child.pid]))];
+}
+
 /** Registers a process the runner spawned, so that it never outlives the runner. */
 export function ownProcess(child: ChildProcess): void {
   running.add(child);

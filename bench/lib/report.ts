@@ -68,7 +68,9 @@ export function toMarkdown(report: Report): string {
     '',
     `${report.mode === 'quick' ? 'Quick run (`npm run bench -- --quick`): small numbers, a smoke test, not results.' : 'Full run of `npm run bench`.'} ` +
       'Every system under test ran in its own process on 127.0.0.1, the load generator in the runner on the same machine. ' +
-      'Machines like this one are shared and noisy: compare the rows of one run (the ratios), not numbers across runs. See [README.md](README.md) for how to read the tables.',
+      'Machines like this one are shared and noisy: compare the rows of one run (the ratios), not numbers across runs. ' +
+      'The "other work · steal" columns say how much CPU, in shares of one core, other processes used and the hypervisor took while each row was measured. ' +
+      'See [README.md](README.md) for how to read the tables.',
     '',
     '| | |',
     '|---|---|',

@@ -1,7 +1,9 @@
 import type { BenchOptions } from '../options.js';
 import { measureDelivery, type DeliveryRun } from '../lib/delivery.js';
 import { ProcessScope } from '../lib/processes.js';
+import { count, percent } from '../lib/format.js';
 import { log } from '../lib/log.js';
+import { formatNoise } from '../lib/noise.js';
 import type { Cell, ScenarioResult } from '../lib/result.js';
 import { round } from '../lib/stats.js';
 import { startBare, startGatewayProcess, type SystemContext } from '../lib/systems.js';
@@ -16,12 +18,6 @@ interface Row {
   system: string;
   run: DeliveryRun;
 }
-
-export function percent(share: number | null): string {
-  return share === null ? '—' : `${Math.round(share * 100)}%`;
-}
-
-const count = (value: number) => Math.round(value).toLocaleString('en-US');
 
 /** The cells every delivery table shares. */
 export function deliveryCells(run: DeliveryRun): Record<string, Cell> {
@@ -116,6 +112,7 @@ export async function runFanOut(options: BenchOptions, context: SystemContext): 
           { key: 'kbVsBare', label: 'memory × anchor', format: 'ratio' },
           { key: 'ack', label: 'ack p50 · p99 ms', format: 'text' },
           { key: 'cpu', label: 'CPU: system · clients', format: 'text' },
+          { key: 'noise', label: 'other work · steal', format: 'text' },
         ],
         rows: rows.map(({ system, run }) => {
           const bare = bareOf(run);
@@ -128,6 +125,7 @@ export async function runFanOut(options: BenchOptions, context: SystemContext): 
             kb: run.memory.perSubscriberKb,
             kbVsBare: bare ? run.memory.perSubscriberKb / bare.memory.perSubscriberKb : null,
             cpu: `${percent(run.cpu.system)} · ${percent(run.cpu.clients)}`,
+            noise: formatNoise(run.noise),
           };
         }),
       },

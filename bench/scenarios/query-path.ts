@@ -4,7 +4,9 @@ import type { BenchOptions } from '../options.js';
 import { runLoad, type LoadSummary } from '../lib/http-load.js';
 import { cpuShare, ProcessScope, type SystemProcess } from '../lib/processes.js';
 import type { ScenarioResult } from '../lib/result.js';
+import { percent } from '../lib/format.js';
 import { log } from '../lib/log.js';
+import { formatNoise, watchNoise, type Noise } from '../lib/noise.js';
 import { round, sleep } from '../lib/stats.js';
 import { DEV_WEBHOOK_PUBLIC_KEY_PEM, startApolloMemory, startEmulatorProcess, startGatewayProcess, type SystemContext } from '../lib/systems.js';
 
@@ -73,6 +75,7 @@ interface Measured {
   load: LoadSummary;
   upstreamCallsPerRequest: number | null;
   cpu: { system: number; emulator: number | null; loadGenerator: number };
+  noise: Noise | null;
 }
 
 async function measure(label: string, system: SystemProcess, emulator: SystemProcess | undefined, options: BenchOptions): Promise<Measured> {
@@ -95,7 +98,9 @@ async function measure(label: string, system: SystemProcess, emulator: SystemPro
   const emulatorBefore = await emulator?.stats();
   const runnerBefore = process.cpuUsage();
   const startedAt = performance.now();
+  const noise = watchNoise();
   const result = await runLoad({ ...load, duration: seconds });
+  const otherWork = noise();
   const runnerCpu = process.cpuUsage(runnerBefore);
   const wallMs = performance.now() - startedAt;
   const after = await system.stats();
@@ -109,6 +114,7 @@ async function measure(label: string, system: SystemProcess, emulator: SystemPro
       emulator: emulatorBefore && emulatorAfter ? cpuShare(emulatorBefore, emulatorAfter) : null,
       loadGenerator: (runnerCpu.user + runnerCpu.system) / 1_000 / wallMs,
     },
+    noise: otherWork,
   };
 }
 
@@ -161,25 +167,27 @@ export async function runQueryPath(options: BenchOptions, context: SystemContext
       tables: [
         {
           columns: [
-        { key: 'system', label: 'system', format: 'text' },
-        { key: 'rps', label: 'req/s', format: 'int' },
-        { key: 'vsCeiling', label: '× ceiling', format: 'ratio' },
-        { key: 'p50', label: 'p50 ms', format: 'ms' },
-        { key: 'p99', label: 'p99 ms', format: 'ms' },
-        { key: 'upstreamCalls', label: 'upstream calls / request', format: 'text' },
-        { key: 'failed', label: 'failed', format: 'int' },
-        { key: 'cpu', label: 'CPU: system · emulator · load generator', format: 'text' },
-      ],
-      rows: measured.map((row) => ({
-        system: row.system,
-        rps: row.load.perSecond,
-        vsCeiling: row.load.perSecond / ceilingRate,
-        p50: row.load.p50,
-        p99: row.load.p99,
-        upstreamCalls: row.upstreamCallsPerRequest === null ? '0 (from memory)' : String(round(row.upstreamCallsPerRequest, 1)),
-        failed: row.load.failed,
-        cpu: [row.cpu.system, row.cpu.emulator, row.cpu.loadGenerator].map((share) => (share === null ? '—' : `${Math.round(share * 100)}%`)).join(' · '),
-      })),
+            { key: 'system', label: 'system', format: 'text' },
+            { key: 'rps', label: 'req/s', format: 'int' },
+            { key: 'vsCeiling', label: '× ceiling', format: 'ratio' },
+            { key: 'p50', label: 'p50 ms', format: 'ms' },
+            { key: 'p99', label: 'p99 ms', format: 'ms' },
+            { key: 'upstreamCalls', label: 'upstream calls / request', format: 'text' },
+            { key: 'failed', label: 'failed', format: 'int' },
+            { key: 'cpu', label: 'CPU: system · emulator · load generator', format: 'text' },
+            { key: 'noise', label: 'other work · steal', format: 'text' },
+          ],
+          rows: measured.map((row) => ({
+            system: row.system,
+            rps: row.load.perSecond,
+            vsCeiling: row.load.perSecond / ceilingRate,
+            p50: row.load.p50,
+            p99: row.load.p99,
+            upstreamCalls: row.upstreamCallsPerRequest === null ? '0 (from memory)' : String(round(row.upstreamCallsPerRequest, 1)),
+            failed: row.load.failed,
+            cpu: [row.cpu.system, row.cpu.emulator, row.cpu.loadGenerator].map(percent).join(' · '),
+            noise: formatNoise(row.noise),
+          })),
         },
       ],
       notes: [

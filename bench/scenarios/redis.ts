@@ -6,8 +6,10 @@ import { redisServerInstalled, startRedis } from '../lib/redis.js';
 import type { ScenarioResult } from '../lib/result.js';
 import { startGatewayProcess, type SystemContext } from '../lib/systems.js';
 import { benchSchedules } from '../lib/webhooks.js';
+import { count, percent } from '../lib/format.js';
 import { log } from '../lib/log.js';
-import { deliveryCells, deliveryProblems, deliveryRepeat, keptUp, percent } from './fan-out.js';
+import { formatNoise } from '../lib/noise.js';
+import { deliveryCells, deliveryProblems, deliveryRepeat, keptUp } from './fan-out.js';
 import { INGEST_REPEAT } from './webhook-ingest.js';
 
 const SCHEDULES = 30;
@@ -80,8 +82,8 @@ export async function runRedis(options: BenchOptions, context: SystemContext): P
       id: 'redis',
       title,
       setup:
-        `${subscribers.toLocaleString('en-US')} subscribers of \`scheduleUpdated\`, ${rate} webhooks/s for ${seconds} s, as in the fan-out scenario; ` +
-        `then the ingest scenario's ${options.ingest.webhooks.toLocaleString('en-US')} webhooks as fast as acknowledged (${options.ingest.connections} connections, no subscribers). ` +
+        `${count(subscribers)} subscribers of \`scheduleUpdated\`, ${rate} webhooks/s for ${seconds} s, as in the fan-out scenario; ` +
+        `then the ingest scenario's ${count(options.ingest.webhooks)} webhooks as fast as acknowledged (${options.ingest.connections} connections, no subscribers). ` +
         'A local redis-server with no persistence; every gateway in its own process.',
       tables: [
         {
@@ -97,6 +99,7 @@ export async function runRedis(options: BenchOptions, context: SystemContext): P
             { key: 'addedP99', label: 'added p99 ms', format: 'ms' },
             { key: 'ack', label: 'ack p50 · p99 ms', format: 'text' },
             { key: 'cpu', label: 'CPU: subscribers’ instance · other · clients', format: 'text' },
+            { key: 'noise', label: 'other work · steal', format: 'text' },
           ],
           rows: deliveries.map(({ setup, run }) => ({
             setup,
@@ -104,6 +107,7 @@ export async function runRedis(options: BenchOptions, context: SystemContext): P
             addedP50: base ? run.latency.p50 - base.latency.p50 : null,
             addedP99: base ? run.latency.p99 - base.latency.p99 : null,
             cpu: `${percent(run.cpu.system)} · ${percent(run.cpu.publisher)} · ${percent(run.cpu.clients)}`,
+            noise: formatNoise(run.noise),
           })),
         },
         {
@@ -116,6 +120,7 @@ export async function runRedis(options: BenchOptions, context: SystemContext): P
             { key: 'p99', label: 'ack p99 ms', format: 'ms' },
             { key: 'accepted', label: 'accepted / sent', format: 'text' },
             { key: 'cpu', label: 'CPU: system · load generator', format: 'text' },
+            { key: 'noise', label: 'other work · steal', format: 'text' },
           ],
           rows: ingests.map(({ setup, run }) => ({
             setup,
@@ -123,8 +128,9 @@ export async function runRedis(options: BenchOptions, context: SystemContext): P
             vsMemory: baseIngest ? run.load.perSecond / baseIngest.load.perSecond : null,
             p50: run.load.p50,
             p99: run.load.p99,
-            accepted: `${(run.verdicts.accepted ?? 0).toLocaleString('en-US')} / ${run.load.requests.toLocaleString('en-US')}`,
+            accepted: `${count(run.verdicts.accepted ?? 0)} / ${count(run.load.requests)}`,
             cpu: `${percent(run.cpu.system)} · ${percent(run.cpu.loadGenerator)}`,
+            noise: formatNoise(run.noise),
           })),
         },
       ],

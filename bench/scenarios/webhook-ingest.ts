@@ -1,7 +1,9 @@
 import type { BenchOptions } from '../options.js';
 import { ingestWebhooks, measureIngest, type IngestRun } from '../lib/ingest.js';
-import { ProcessScope } from '../lib/processes.js';
+import { count, percent } from '../lib/format.js';
 import { log } from '../lib/log.js';
+import { ProcessScope } from '../lib/processes.js';
+import { formatNoise } from '../lib/noise.js';
 import type { ScenarioResult } from '../lib/result.js';
 import { round } from '../lib/stats.js';
 import { startBare, startGatewayProcess, type SystemContext } from '../lib/systems.js';
@@ -28,28 +30,27 @@ export async function runIngest(options: BenchOptions, context: SystemContext): 
   const rows: Row[] = [];
   const scope = new ProcessScope();
   try {
-    for (const count of subscribers) {
+    for (const subscriberCount of subscribers) {
       for (const [label, start] of [
-        [GATEWAY, () => startGatewayProcess(`gateway-ingest-${count}`, context)],
-        [BARE, () => startBare(`bare-ingest-${count}`, context)],
+        [GATEWAY, () => startGatewayProcess(`gateway-ingest-${subscriberCount}`, context)],
+        [BARE, () => startBare(`bare-ingest-${subscriberCount}`, context)],
       ] as const) {
-        log(`ingest: ${label}, ${count} subscribers`);
+        log(`ingest: ${label}, ${subscriberCount} subscribers`);
         const system = await scope.start(start());
-        rows.push({ system: label, run: await measureIngest({ ...params, system, subscribers: count, stop: () => system.stop() }) });
+        rows.push({ system: label, run: await measureIngest({ ...params, system, subscribers: subscriberCount, stop: () => system.stop() }) });
       }
     }
   } finally {
     await scope.stopAll();
   }
 
-  const bareRate = (count: number) => rows.find((row) => row.system === BARE && row.run.subscribers === count)?.run.load.perSecond ?? Number.NaN;
-  const percent = (share: number) => `${Math.round(share * 100)}%`;
+  const bareRate = (subscriberCount: number) => rows.find((row) => row.system === BARE && row.run.subscribers === subscriberCount)?.run.load.perSecond ?? Number.NaN;
   return {
     id: 'ingest',
     title: '2. Webhook ingest',
     setup:
-      `${webhooks.toLocaleString('en-US')} signed \`schedule_updated\` webhooks (RS256, ${Math.round((signed.measured[0]?.body.length ?? 0) / 100) / 10} KB each, every one a new event id, ` +
-      `sequences increasing per schedule over ${scheduleCount.toLocaleString('en-US')} schedules) after ${warmup.toLocaleString('en-US')} for warm-up, ` +
+      `${count(webhooks)} signed \`schedule_updated\` webhooks (RS256, ${Math.round((signed.measured[0]?.body.length ?? 0) / 100) / 10} KB each, every one a new event id, ` +
+      `sequences increasing per schedule over ${count(scheduleCount)} schedules) after ${count(warmup)} for warm-up, ` +
       `sent by autocannon on ${connections} keep-alive connections as fast as they are acknowledged. A fresh process per row. ` +
       'Subscribers each watch one schedule (`scheduleUpdated(scheduleIds: [id])`), so every webhook is also delivered to its schedule’s subscribers.',
     tables: [
@@ -65,6 +66,7 @@ export async function runIngest(options: BenchOptions, context: SystemContext): 
           { key: 'delivered', label: 'delivered / expected', format: 'text' },
           { key: 'deliveryP99', label: 'delivery p50 · p99 ms', format: 'text' },
           { key: 'cpu', label: 'CPU: system · load generator', format: 'text' },
+          { key: 'noise', label: 'other work · steal', format: 'text' },
         ],
         rows: rows.map(({ system, run }) => ({
           subscribers: run.subscribers,
@@ -73,10 +75,11 @@ export async function runIngest(options: BenchOptions, context: SystemContext): 
           vsBare: run.load.perSecond / bareRate(run.subscribers),
           p50: run.load.p50,
           p99: run.load.p99,
-          accepted: `${(run.verdicts.accepted ?? 0).toLocaleString('en-US')} / ${run.load.requests.toLocaleString('en-US')}`,
-          delivered: run.subscribers > 0 ? `${run.delivered.toLocaleString('en-US')} / ${run.expected.toLocaleString('en-US')}` : '—',
+          accepted: `${count(run.verdicts.accepted ?? 0)} / ${count(run.load.requests)}`,
+          delivered: run.subscribers > 0 ? `${count(run.delivered)} / ${count(run.expected)}` : '—',
           deliveryP99: run.delivery ? `${round(run.delivery.p50)} · ${round(run.delivery.p99)}` : '—',
           cpu: `${percent(run.cpu.system)} · ${percent(run.cpu.loadGenerator)}`,
+          noise: formatNoise(run.noise),
         })),
       },
     ],
