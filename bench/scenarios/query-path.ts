@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { DEFAULT_API_KEY, DEFAULT_SITE_ID } from '../../src/emulator/demo-data.js';
 import type { BenchOptions } from '../options.js';
@@ -193,7 +194,7 @@ export async function runQueryPath(options: BenchOptions, context: SystemContext
       notes: [
         'The three answers were checked to be identical (deep equality) before measuring. "failed" counts non-2xx answers, connection errors, timeouts and answers with `errors`.',
         'Upstream calls per request are counted by the gateway (`gateway_upstream_call_duration_seconds_count`) over requests sent one at a time.',
-        'CPU is the share of one core each process used during the measured seconds (the machine has two cores in all).',
+        `CPU is the share of one core each process used during the measured seconds (the machine has ${availableParallelism()} cores in all).`,
       ],
       details: measured,
     };
