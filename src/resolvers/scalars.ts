@@ -1,5 +1,7 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** RFC 3339 date-time with an explicit offset (`Z` or `±hh:mm`). */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
@@ -16,6 +18,9 @@ export const DateTime = new GraphQLScalarType<string, string>({
   specifiedByURL: 'https://datatracker.ietf.org/doc/html/rfc3339',
   serialize(value) {
     if (value instanceof Date) return value.toISOString();
+    // Wix already sends canonical UTC ISO strings: pass them through without re-parsing (hot path:
+    // every date of every schedule in a response).
+    if (typeof value === 'string' && CANONICAL_UTC.test(value)) return value;
     if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
     throw new GraphQLError('DateTime cannot represent this value.');
   },

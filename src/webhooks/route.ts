@@ -35,14 +35,15 @@ export function webhookRouter(options: WebhookRouteOptions): Router {
     const receivedAt = new Date();
     const offeredId = req.get('x-request-id');
     const requestId = offeredId && /^[\w.:-]{1,128}$/.test(offeredId) ? offeredId : randomUUID();
-    const logger = options.logger.child({ requestId });
+    const logger = options.logger;
     const body: unknown = req.body;
     const token = Buffer.isBuffer(body) ? body.toString('latin1').trim() : '';
     try {
       if (token === '') throw new WebhookRefusal(400, 'empty body');
       const payload = await verifier.verify(token);
       const webhook = parseWebhook(payload, receivedAt);
-      const log = logger.child({ eventType: webhook.eventType });
+      // One child logger per webhook, made only once its event type is known.
+      const log = logger.child({ requestId, eventType: webhook.eventType });
       if (webhook.kind === 'other') {
         log.info({ verdict: 'ignored' }, 'webhook');
         reply(res, 200, 'ignored', webhook.eventType);
@@ -68,11 +69,11 @@ export function webhookRouter(options: WebhookRouteOptions): Router {
     } catch (error) {
       if (error instanceof WebhookRefusal || error instanceof WebhookShapeError) {
         const status = error instanceof WebhookRefusal ? error.status : 400;
-        logger.warn({ verdict: 'refused', status, reason: error.message }, 'webhook');
+        logger.warn({ requestId, verdict: 'refused', status, reason: error.message }, 'webhook');
         reply(res, status, 'refused', 'unknown', { reason: error.message });
         return;
       }
-      logger.error({ err: error }, 'webhook handling failed');
+      logger.error({ requestId, err: error }, 'webhook handling failed');
       reply(res, 500, 'error', 'unknown');
     }
   });
