@@ -60,28 +60,39 @@ export function createContextFactory(
 ): ContextFactory {
   return ({ requestId: offered, caller, onSlowConsumer }) => {
     const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
-    const requestLogger = logger.child({ requestId });
-    const http = new WixHttpClient({
-      baseUrl: upstream.baseUrl,
-      credentials: upstream.credentialsFor(caller),
-      guard,
-      metrics,
-      deadline: Date.now() + guard.settings.deadlineMs,
-      logger: requestLogger,
-      requestId,
-      ...(upstream.fetch ? { fetch: upstream.fetch } : {}),
-    });
-    return {
+    const deadline = Date.now() + guard.settings.deadlineMs;
+    // The logger and the upstream clients are made on first use: a subscriber whose events need no
+    // upstream call (most) never pays for them, and a waiting subscription holds less memory.
+    let requestLogger: Logger | undefined;
+    let wix: WixApis | undefined;
+    const context: GatewayContext = {
       requestId,
       caller,
-      logger: requestLogger,
+      get logger() {
+        return (requestLogger ??= logger.child({ requestId }));
+      },
       bus,
       onSlowConsumer,
       maxQueuedEvents,
-      wix: {
-        externalCalendars: new ExternalCalendarsApi(http),
-        schedules: new SchedulesApi(http, { batch: upstream.batch ?? true }),
+      get wix() {
+        if (wix) return wix;
+        const http = new WixHttpClient({
+          baseUrl: upstream.baseUrl,
+          credentials: upstream.credentialsFor(caller),
+          guard,
+          metrics,
+          deadline,
+          logger: context.logger,
+          requestId,
+          ...(upstream.fetch ? { fetch: upstream.fetch } : {}),
+        });
+        wix = {
+          externalCalendars: new ExternalCalendarsApi(http),
+          schedules: new SchedulesApi(http, { batch: upstream.batch ?? true }),
+        };
+        return wix;
       },
     };
+    return context;
   };
 }

@@ -12,16 +12,15 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
 import { assertMayRun } from '../auth/authorize.js';
-import type { Caller } from '../auth/caller.js';
 import type { ContextFactory } from '../context.js';
 import type { Metrics } from '../metrics.js';
 import { GatewayError, UnauthenticatedError } from '../errors.js';
 import { SharedSubscriptions, isShareable } from './shared-subscriptions.js';
+import { placeholder, serveGraphQLWs, type ConnectionExtra } from './ws-server.js';
 
 export interface WebSocketOptions {
   httpServer: Server;
@@ -51,11 +50,6 @@ export interface WebSocketEndpoint {
   close(): Promise<void>;
   /** Shared subscription streams and the subscribers attached to them. */
   sharedStats(): { streams: number; consumers: number };
-}
-
-interface SocketExtra {
-  caller?: Caller;
-  [key: PropertyKey]: unknown;
 }
 
 /** Close code for a consumer too slow to keep up (RFC 6455: 1008, policy violation). */
@@ -90,9 +84,23 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
       return new GraphQLError(message, { nodes: error.nodes, path, extensions });
     });
   const rules = [...specifiedRules, ...options.validationRules];
+  const documents = new DocumentCache(schema, rules, options.maxTokens);
   const shared = new SharedSubscriptions();
+  /**
+   * Each result serialised once, however many sockets it goes to: subscribers that share an
+   * execution get the same result object, so the same bytes (errors masked once, too).
+   */
+  const serialised = new WeakMap<object, Buffer>();
+  const serialise = (result: ExecutionResult): Buffer => {
+    let bytes = serialised.get(result);
+    if (bytes === undefined) {
+      bytes = Buffer.from(JSON.stringify(result.errors?.length ? { ...result, errors: mask(result.errors) } : result));
+      serialised.set(result, bytes);
+    }
+    return bytes;
+  };
 
-  const cleanup = useServer<Record<string, unknown> | undefined, SocketExtra>(
+  const cleanup = serveGraphQLWs(
     {
       schema,
       subscribe: shared.subscribe,
@@ -115,13 +123,9 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
         if (Object.keys(ctx.subscriptions).length > options.maxSubscriptionsPerSocket) {
           return [new GatewayError(`At most ${options.maxSubscriptionsPerSocket} operations per socket.`, 'TOO_MANY_SUBSCRIPTIONS')];
         }
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, { maxTokens: options.maxTokens });
-        } catch (error) {
-          return [new GatewayError(error instanceof GraphQLError ? error.message : 'Cannot parse the document.', 'GRAPHQL_PARSE_FAILED')];
-        }
-        const invalid = validate(schema, document, rules);
+        const checked = documents.get(payload.query);
+        if ('parseError' in checked) return [new GatewayError(checked.parseError, 'GRAPHQL_PARSE_FAILED')];
+        const { document, invalid } = checked;
         if (invalid.length > 0) {
           return invalid.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
         }
@@ -130,9 +134,8 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
         } catch (error) {
           return [error as GraphQLError];
         }
-        const requestId = ctx.extra.request.headers['x-request-id'];
         const contextValue = createContext({
-          requestId: typeof requestId === 'string' ? requestId : undefined,
+          requestId: ctx.extra.requestId,
           caller,
           onSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, logger),
         });
@@ -141,16 +144,13 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
         }
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
-      onNext: (_ctx, _id, _payload, _args, result) => {
-        const executionResult = result as ExecutionResult;
-        if (!executionResult.errors?.length) return undefined;
-        return { ...executionResult, errors: mask(executionResult.errors) };
-      },
+      onNext: (ctx, id, _payload, _args, result) => placeholder(ctx.extra, id, serialise(result as ExecutionResult)),
       // Errors of onSubscribe and of execution before the first result pass here: masked once.
       onError: (_ctx, _id, _payload, errors) => mask(errors),
     },
     wsServer,
     options.keepAliveMs,
+    logger,
   );
   logger.debug('graphql-ws endpoint ready on /graphql');
   return {
@@ -159,6 +159,40 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
     },
     sharedStats: () => shared.stats(),
   };
+}
+
+type CheckedDocument = { document: DocumentNode; invalid: readonly GraphQLError[] } | { parseError: string };
+
+/** Documents already parsed and validated, by their text: subscribers of one document share its AST. */
+class DocumentCache {
+  static readonly MAX = 500;
+  readonly #entries = new Map<string, CheckedDocument>();
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly rules: readonly ValidationRule[],
+    private readonly maxTokens: number,
+  ) {}
+
+  get(query: string): CheckedDocument {
+    const hit = this.#entries.get(query);
+    if (hit) {
+      // Most recently used last, so the oldest goes first when full.
+      this.#entries.delete(query);
+      this.#entries.set(query, hit);
+      return hit;
+    }
+    let checked: CheckedDocument;
+    try {
+      const document = parse(query, { maxTokens: this.maxTokens });
+      checked = { document, invalid: validate(this.schema, document, this.rules) };
+    } catch (error) {
+      checked = { parseError: error instanceof GraphQLError ? error.message : 'Cannot parse the document.' };
+    }
+    if (this.#entries.size >= DocumentCache.MAX) this.#entries.delete(this.#entries.keys().next().value as string);
+    this.#entries.set(query, checked);
+    return checked;
+  }
 }
 
 function isSameOrigin(origin: string, host: string | undefined): boolean {

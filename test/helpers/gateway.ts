@@ -39,6 +39,8 @@ export interface TestGatewayOptions {
   webhookKeys?: KeyObject[];
   instanceId?: string;
   connectionInitWaitTimeoutMs?: number;
+  /** Interval of WebSocket keep-alive pings (default 12 s). */
+  keepAliveMs?: number;
   authenticator?: Authenticator;
   limits?: Partial<Limits>;
   resilience?: Partial<Resilience>;
@@ -70,6 +72,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     webhookVerifier: new WebhookVerifier(options.webhookKeys ?? []),
     authenticator: options.authenticator ?? createAuthenticator({ kind: 'open', reason: 'not-configured' }),
     ...(options.connectionInitWaitTimeoutMs ? { connectionInitWaitTimeoutMs: options.connectionInitWaitTimeoutMs } : {}),
+    ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
     config: {
       port: 0,
       host: '127.0.0.1',

@@ -1,0 +1,137 @@
+import type { IncomingMessage } from 'node:http';
+import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import type { Logger } from 'pino';
+import type { Caller } from '../auth/caller.js';
+
+/** What graphql-ws keeps of each connection: the socket, and only the handshake headers used later. */
+export interface ConnectionExtra {
+  socket: WebSocket;
+  /** The handshake's `x-request-id`, if any (the handshake request itself is not kept). */
+  requestId: string | undefined;
+  /** Next-messages whose payload is already serialised, by the envelope graphql-ws will hand to `send`. */
+  readonly pending: Map<string, Buffer>;
+  /** Who opened the connection, once `connection_init` was accepted. */
+  caller?: Caller;
+}
+
+/**
+ * A `next` payload serialised once and written to every socket that receives it. `onNext` answers
+ * with `placeholder(extra, id, json)`; graphql-ws then serialises the envelope around an empty
+ * payload, and `send` writes the envelope with the stored bytes in its place.
+ */
+const PLACEHOLDER_PAYLOAD: Record<string, never> = Object.freeze({});
+
+export function envelopeFor(id: string): string {
+  return `{"id":${JSON.stringify(id)},"type":"next","payload":{}}`;
+}
+
+/** Answer of `onNext` for a payload already serialised: see PLACEHOLDER_PAYLOAD. */
+export function placeholder(extra: ConnectionExtra, id: string, payload: Buffer): Record<string, never> {
+  extra.pending.set(envelopeFor(id), payload);
+  return PLACEHOLDER_PAYLOAD;
+}
+
+const CLOSING_BRACE = Buffer.from('}');
+const TEXT = { binary: false } as const;
+
+/** The message graphql-ws asked to send, with a stored payload put in place of its placeholder. */
+function outgoing(extra: ConnectionExtra, data: string): string | Buffer {
+  if (extra.pending.size === 0) return data;
+  const payload = extra.pending.get(data);
+  if (payload === undefined) return data;
+  extra.pending.delete(data);
+  // Everything up to the placeholder's `{}`, the payload, then the envelope's closing brace.
+  return Buffer.concat([Buffer.from(data.slice(0, -3)), payload, CLOSING_BRACE]);
+}
+
+export interface WsServerHandle {
+  /** Closes every socket with 1001 (going away) and stops accepting new ones. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * graphql-ws's protocol (`makeServer`) on a `ws` server, as graphql-ws's own `useServer` does, with
+ * less kept per socket and less done per message:
+ *
+ * - one keep-alive loop for all sockets instead of a timer per socket: every `keepAliveMs`, a socket
+ *   that has not answered the previous ping is terminated, the others are pinged;
+ * - the handshake request is not kept for the life of the socket, only the header used later;
+ * - a `next` payload serialised once (see `placeholder`) is written to each socket as bytes, with
+ *   only its envelope made per socket.
+ */
+export function serveGraphQLWs(options: ServerOptions<Record<string, unknown> | undefined, ConnectionExtra>, wss: WebSocketServer, keepAliveMs: number, logger: Logger): WsServerHandle {
+  const server = makeServer(options);
+  wss.options.handleProtocols = handleProtocols;
+  /** Sockets that have not answered the last ping. */
+  const awaitingPong = new WeakSet<WebSocket>();
+  // One listener function for every socket rather than a closure each.
+  function onPong(this: WebSocket): void {
+    awaitingPong.delete(this);
+  }
+  const keepAlive =
+    keepAliveMs > 0 && Number.isFinite(keepAliveMs)
+      ? setInterval(() => {
+          for (const socket of wss.clients) {
+            if (socket.readyState !== socket.OPEN) continue;
+            if (awaitingPong.has(socket)) {
+              socket.terminate();
+              continue;
+            }
+            awaitingPong.add(socket);
+            socket.ping();
+          }
+        }, keepAliveMs)
+      : undefined;
+  keepAlive?.unref();
+
+  const internalError = (socket: WebSocket, error: unknown, what: string) => {
+    logger.error({ err: error }, what);
+    socket.close(CloseCode.InternalServerError, 'Internal server error');
+  };
+  wss.once('error', (error) => {
+    logger.error({ err: error }, 'WebSocket server error');
+    for (const client of wss.clients) client.close(CloseCode.InternalServerError, 'Internal server error');
+  });
+
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    socket.once('error', (error) => internalError(socket, error, 'WebSocket error'));
+    socket.on('pong', onPong);
+    const offeredId = request.headers['x-request-id'];
+    const extra: ConnectionExtra = { socket, requestId: typeof offeredId === 'string' ? offeredId : undefined, pending: new Map() };
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== socket.OPEN) {
+              extra.pending.clear();
+              resolve();
+              return;
+            }
+            // A text frame, also when the message is bytes.
+            socket.send(outgoing(extra, data), TEXT, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', (message: Buffer | ArrayBuffer | Buffer[]) => {
+            handle(String(message)).catch((error: unknown) => internalError(socket, error, 'WebSocket message handling failed'));
+          }),
+      },
+      extra,
+    );
+    socket.once('close', (code, reason) => {
+      extra.pending.clear();
+      void closed(code, String(reason));
+    });
+  });
+
+  return {
+    async dispose() {
+      if (keepAlive) clearInterval(keepAlive);
+      for (const client of wss.clients) client.close(1001, 'Going away');
+      wss.removeAllListeners();
+      await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
