@@ -4,6 +4,9 @@ import { parseArgs } from 'node:util';
 export const SCENARIOS = ['query', 'ingest', 'fanout', 'redis'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
+export const FAN_OUT_SYSTEMS = ['gateway', 'unshared', 'bare'] as const;
+export type FanOutSystem = (typeof FAN_OUT_SYSTEMS)[number];
+
 export interface FanOutSize {
   subscribers: number;
   /** Webhooks per second. */
@@ -22,7 +25,14 @@ export interface BenchOptions {
   clientThreads: number;
   query: { schedules: number; connectionsPerSchedule: number; connections: number; warmupSeconds: number; seconds: number };
   ingest: { connections: number; warmup: number; webhooks: number; subscribers: number[]; schedules: number };
-  fanout: { sizes: FanOutSize[]; seconds: number };
+  fanout: {
+    sizes: FanOutSize[];
+    seconds: number;
+    /** Which systems the fan-out scenario runs. */
+    systems: FanOutSystem[];
+    /** Throughput at saturation: webhooks faster than any system delivers them; none when subscribers is 0. */
+    saturation: FanOutSize & { seconds: number };
+  };
   redis: { subscribers: number; rate: number; seconds: number };
 }
 
@@ -36,6 +46,8 @@ const FULL: Omit<BenchOptions, 'mode' | 'scenarios' | 'outDir' | 'outName' | 'pr
       { subscribers: 10_000, rate: 1 },
     ],
     seconds: 20,
+    systems: [...FAN_OUT_SYSTEMS],
+    saturation: { subscribers: 10_000, rate: 10, seconds: 3 },
   },
   redis: { subscribers: 1_000, rate: 5, seconds: 20 },
 };
@@ -44,7 +56,7 @@ const FULL: Omit<BenchOptions, 'mode' | 'scenarios' | 'outDir' | 'outName' | 'pr
 const QUICK: typeof FULL = {
   query: { schedules: 30, connectionsPerSchedule: 2, connections: 10, warmupSeconds: 1, seconds: 3 },
   ingest: { connections: 10, warmup: 100, webhooks: 500, subscribers: [0, 200], schedules: 1_000 },
-  fanout: { sizes: [{ subscribers: 200, rate: 10 }], seconds: 3 },
+  fanout: { sizes: [{ subscribers: 200, rate: 10 }], seconds: 3, systems: [...FAN_OUT_SYSTEMS], saturation: { subscribers: 200, rate: 100, seconds: 2 } },
   redis: { subscribers: 200, rate: 10, seconds: 3 },
 };
 
@@ -61,6 +73,9 @@ export const USAGE = `npm run bench -- [options]
   --ingest-subscribers=LIST subscriber counts for ingest, e.g. 0,1000
   --fanout=LIST             subscribers@webhooks-per-second, e.g. 1000@5,5000@2,10000@1
   --fanout-seconds=N        seconds of webhooks per fan-out run
+  --fanout-systems=LIST     fan-out systems to run: gateway,unshared,bare (default: all)
+  --saturation=N@R          fan-out at saturation: N subscribers, R webhooks/s (0@0: skip)
+  --saturation-seconds=N    seconds of webhooks at saturation
   --redis-subscribers=N     --redis-rate=N   --redis-seconds=N
 `;
 
@@ -85,6 +100,15 @@ function sizes(value: string | undefined, fallback: FanOutSize[]): FanOutSize[] 
   });
 }
 
+function fanOutSystems(value: string | undefined, fallback: FanOutSystem[]): FanOutSystem[] {
+  if (value === undefined) return fallback;
+  return value.split(',').map((item) => {
+    const name = item.trim();
+    if (!(FAN_OUT_SYSTEMS as readonly string[]).includes(name)) throw new Error(`--fanout-systems: unknown system ${name} (known: ${FAN_OUT_SYSTEMS.join(', ')})`);
+    return name as FanOutSystem;
+  });
+}
+
 export function parseOptions(argv: string[], benchDir: string): BenchOptions | 'help' {
   const { values } = parseArgs({
     args: argv,
@@ -102,6 +126,9 @@ export function parseOptions(argv: string[], benchDir: string): BenchOptions | '
       'ingest-subscribers': { type: 'string' },
       fanout: { type: 'string' },
       'fanout-seconds': { type: 'string' },
+      'fanout-systems': { type: 'string' },
+      saturation: { type: 'string' },
+      'saturation-seconds': { type: 'string' },
       'redis-subscribers': { type: 'string' },
       'redis-rate': { type: 'string' },
       'redis-seconds': { type: 'string' },
@@ -130,7 +157,15 @@ export function parseOptions(argv: string[], benchDir: string): BenchOptions | '
       webhooks: positive('ingest-webhooks', values['ingest-webhooks'], base.ingest.webhooks),
       subscribers: list('ingest-subscribers', values['ingest-subscribers'], base.ingest.subscribers),
     },
-    fanout: { sizes: sizes(values.fanout, base.fanout.sizes), seconds: positive('fanout-seconds', values['fanout-seconds'], base.fanout.seconds) },
+    fanout: {
+      sizes: sizes(values.fanout, base.fanout.sizes),
+      seconds: positive('fanout-seconds', values['fanout-seconds'], base.fanout.seconds),
+      systems: fanOutSystems(values['fanout-systems'], base.fanout.systems),
+      saturation: {
+        ...(values.saturation === undefined ? base.fanout.saturation : { ...base.fanout.saturation, ...sizes(values.saturation, [])[0] }),
+        seconds: positive('saturation-seconds', values['saturation-seconds'], base.fanout.saturation.seconds),
+      },
+    },
     redis: {
       ...base.redis,
       subscribers: positive('redis-subscribers', values['redis-subscribers'], base.redis.subscribers),

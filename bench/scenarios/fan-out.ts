@@ -1,4 +1,4 @@
-import type { BenchOptions } from '../options.js';
+import type { BenchOptions, FanOutSystem } from '../options.js';
 import { measureDelivery, type DeliveryRun } from '../lib/delivery.js';
 import { ProcessScope } from '../lib/processes.js';
 import { count, percent } from '../lib/format.js';
@@ -18,6 +18,8 @@ interface Row {
   system: string;
   run: DeliveryRun;
 }
+
+const LABELS: Record<FanOutSystem, string> = { gateway: GATEWAY, unshared: GATEWAY_UNSHARED, bare: BARE };
 
 /** The cells every delivery table shares. */
 export function deliveryCells(run: DeliveryRun): Record<string, Cell> {
@@ -60,27 +62,38 @@ export function keptUp(run: DeliveryRun): boolean {
 export async function runFanOut(options: BenchOptions, context: SystemContext): Promise<ScenarioResult> {
   const schedules = benchSchedules(FAN_OUT_SCHEDULES);
   const rows: Row[] = [];
+  const saturated: Row[] = [];
   const scope = new ProcessScope();
+  const starters = (subscribers: number, suffix: string): Record<FanOutSystem, () => ReturnType<typeof startBare>> => ({
+    gateway: () => startGatewayProcess(`gateway-${suffix}-${subscribers}`, context),
+    unshared: () => startGatewayProcess(`gateway-unshared-${suffix}-${subscribers}`, context, { WS_SHARED_EXECUTION: 'false' }),
+    bare: () => startBare(`bare-${suffix}-${subscribers}`, context),
+  });
+  const measure = async (system: FanOutSystem, subscribers: number, rate: number, seconds: number, suffix: string): Promise<DeliveryRun> => {
+    log(`fan-out${suffix === 'fanout' ? '' : ' at saturation'}: ${LABELS[system]}, ${subscribers} subscribers, ${rate} webhooks/s`);
+    const started = await scope.start(starters(subscribers, suffix)[system]());
+    return measureDelivery({
+      publishTo: started,
+      subscribeTo: started,
+      subscribers,
+      rate,
+      seconds,
+      clientThreads: options.clientThreads,
+      schedules,
+      stop: () => started.stop(),
+    });
+  };
   try {
     for (const { subscribers, rate } of options.fanout.sizes) {
-      for (const [label, start] of [
-        [GATEWAY, () => startGatewayProcess(`gateway-fanout-${subscribers}`, context)],
-        [GATEWAY_UNSHARED, () => startGatewayProcess(`gateway-unshared-fanout-${subscribers}`, context, { WS_SHARED_EXECUTION: 'false' })],
-        [BARE, () => startBare(`bare-fanout-${subscribers}`, context)],
-      ] as const) {
-        log(`fan-out: ${label}, ${subscribers} subscribers, ${rate} webhooks/s`);
-        const system = await scope.start(start());
-        const run = await measureDelivery({
-          publishTo: system,
-          subscribeTo: system,
-          subscribers,
-          rate,
-          seconds: options.fanout.seconds,
-          clientThreads: options.clientThreads,
-          schedules,
-          stop: () => system.stop(),
-        });
-        rows.push({ system: label, run });
+      for (const system of options.fanout.systems) {
+        rows.push({ system: LABELS[system], run: await measure(system, subscribers, rate, options.fanout.seconds, 'fanout') });
+      }
+    }
+    const saturation = options.fanout.saturation;
+    if (saturation.subscribers > 0 && saturation.rate > 0) {
+      // Executing once per subscriber is the anchor's way already: the unshared gateway adds nothing here.
+      for (const system of options.fanout.systems.filter((name) => name !== 'unshared')) {
+        saturated.push({ system: LABELS[system], run: await measure(system, saturation.subscribers, saturation.rate, saturation.seconds, 'saturation') });
       }
     }
   } finally {
@@ -129,6 +142,42 @@ export async function runFanOut(options: BenchOptions, context: SystemContext): 
           };
         }),
       },
+      ...(saturated.length === 0
+        ? []
+        : [
+            {
+              caption:
+                `At saturation: ${count(options.fanout.saturation.subscribers)} subscribers, ${options.fanout.saturation.rate} webhooks/s for ${options.fanout.saturation.seconds} s, ` +
+                'more than any of these systems delivers: messages/s is then what each can carry.',
+              columns: [
+                { key: 'system', label: 'system', format: 'text' as const },
+                { key: 'mps', label: 'messages/s delivered', format: 'int' as const },
+                { key: 'mpsVsBare', label: '× anchor', format: 'ratio' as const },
+                { key: 'offered', label: 'messages/s offered', format: 'int' as const },
+                { key: 'delivered', label: 'delivered / expected', format: 'text' as const },
+                { key: 'drain', label: 'last delivery after first webhook, s', format: 'text' as const },
+                { key: 'p50', label: 'p50 ms', format: 'ms' as const },
+                { key: 'p99', label: 'p99 ms', format: 'ms' as const },
+                { key: 'cpu', label: 'CPU: system · clients', format: 'text' as const },
+                { key: 'noise', label: 'other work · steal', format: 'text' as const },
+              ],
+              rows: saturated.map(({ system, run }) => {
+                const bare = saturated.find((row) => row.system === BARE)?.run;
+                return {
+                  system,
+                  mps: run.messagesPerSecond,
+                  mpsVsBare: bare ? run.messagesPerSecond / bare.messagesPerSecond : null,
+                  offered: run.rate * run.subscribers,
+                  delivered: `${count(run.delivered)} / ${count(run.expected)}`,
+                  drain: run.messagesPerSecond > 0 ? (run.delivered / run.messagesPerSecond).toFixed(1) : '—',
+                  p50: run.latency.p50,
+                  p99: run.latency.p99,
+                  cpu: `${percent(run.cpu.system)} · ${percent(run.cpu.clients)}`,
+                  noise: formatNoise(run.noise),
+                };
+              }),
+            },
+          ]),
     ],
     notes: [
       '"delivered / expected" counts (event, subscriber) pairs: expected is accepted webhooks × subscribers. Short means events were dropped or sockets closed (for example a subscriber closed as too slow).',
@@ -138,10 +187,16 @@ export async function runFanOut(options: BenchOptions, context: SystemContext): 
       'CPU is the share of one core during the webhooks: the system under test, and the runner (all client sockets and the webhook sender).',
       ...rows.filter(({ run }) => !keptUp(run)).map(({ system, run }) => `${system} did not keep up with ${count(run.subscribers)} subscribers at ${run.rate} webhooks/s.`),
       ...rows.flatMap(({ system, run }) => deliveryProblems(`${system}, ${count(run.subscribers)} subscribers`, run)),
+      ...(saturated.length === 0
+        ? []
+        : [
+            'At saturation, webhooks are offered faster than delivered: events queue in the system, latency measures the queue, and messages/s (deliveries over the time from the first webhook to the last delivery) is the throughput one instance reaches.',
+            ...saturated.flatMap(({ system, run }) => deliveryProblems(`${system} at saturation`, run)),
+          ]),
     ],
     repeats: Object.fromEntries(
       rows.filter(({ system }) => system === GATEWAY).map(({ run }) => [deliveryRepeat(run.subscribers, run.rate, options.fanout.seconds), run.latency.p50]),
     ),
-    details: rows,
+    details: { rows, saturated },
   };
 }

@@ -11,16 +11,18 @@ import { AsyncQueue } from './async-queue.js';
 
 type SourceStream = AsyncGenerator<ExecutionResult, void, void> | AsyncIterableIterator<ExecutionResult>;
 
-interface ConsumerLimit {
-  /** Results that may wait for this consumer before it counts as too slow. */
-  max: number;
-  onSlow: (() => void) | undefined;
+/**
+ * Where a shared result goes for one subscriber: written straight to its socket. Answers false when
+ * the subscriber is too slow to keep up (it has then been told so, and its socket closed).
+ */
+export interface ResultSink {
+  write(result: ExecutionResult): boolean;
 }
 
 interface Share {
   /** The one graphql-js subscription behind every consumer: one execution per event. */
   source: Promise<SourceStream | ExecutionResult>;
-  consumers: Map<AsyncQueue<ExecutionResult>, ConsumerLimit>;
+  consumers: Map<AsyncQueue<ExecutionResult>, ResultSink>;
 }
 
 /** Whether a subscription may share: not with `since` (each resumer replays its own history). */
@@ -53,18 +55,21 @@ function canonical(value: unknown): string {
 
 /**
  * Subscribers with the same document, variables and tenant share one bus subscription and one
- * execution per event: each event becomes one ExecutionResult object handed to every consumer, and
- * only the per-operation envelope is written per socket. Subscribers of different tenants or
- * variables never share, so they never see each other's payloads.
+ * execution per event: each event becomes one ExecutionResult, handed to every subscriber's sink,
+ * which writes it (serialised once) to its socket. graphql-ws still runs each operation's life: it
+ * gets a stream that yields nothing and ends when the share ends (its `complete` or `error` then
+ * follows the last result), and ends it when the client completes or goes away. Subscribers of
+ * different tenants or variables never share, so they never see each other's payloads.
  */
 export class SharedSubscriptions {
   readonly #shares = new Map<string, Share>();
-  /** Keys given by `register` to the contexts of shareable operations. */
-  readonly #keys = new WeakMap<object, string>();
+  /** Keys and sinks given by `register` to the contexts of shareable operations. */
+  readonly #registered = new WeakMap<object, { key: string; sink: ResultSink }>();
 
   /** Marks an operation as shareable under the key of its document, variables and tenant. */
-  register(context: GatewayContext, query: string, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): void {
-    this.#keys.set(context, [context.caller.authenticated ? context.caller.tenant : '*', operationName ?? '', query, canonical(variables ?? {})].join('\u0000'));
+  register(context: GatewayContext, query: string, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined, sink: ResultSink): void {
+    const key = [context.caller.authenticated ? context.caller.tenant : '*', operationName ?? '', query, canonical(variables ?? {})].join('\u0000');
+    this.#registered.set(context, { key, sink });
   }
 
   /** Subscriptions currently shared, and their consumers (for tests and metrics). */
@@ -76,9 +81,9 @@ export class SharedSubscriptions {
 
   /** graphql-ws's `subscribe`: shared where registered, graphql-js's own otherwise. */
   readonly subscribe = async (args: ExecutionArgs): Promise<SourceStream | ExecutionResult> => {
-    const context = args.contextValue as GatewayContext;
-    const key = this.#keys.get(context);
-    if (key === undefined) return graphqlSubscribe(args);
+    const registered = this.#registered.get(args.contextValue as object);
+    if (registered === undefined) return graphqlSubscribe(args);
+    const { key, sink } = registered;
     let share = this.#shares.get(key);
     if (!share) {
       share = { source: graphqlSubscribe(args), consumers: new Map() };
@@ -99,22 +104,17 @@ export class SharedSubscriptions {
       }
     });
     const first = current.consumers.size === 0;
-    current.consumers.set(consumer, { max: context.maxQueuedEvents, onSlow: context.onSlowConsumer });
+    current.consumers.set(consumer, sink);
     if (first) void this.#pump(source, current);
     return consumer;
   };
 
-  /** Hands every result of the source to every consumer; a consumer too far behind is ended. */
+  /** Hands every result of the source to every consumer's sink; a consumer too far behind is ended. */
   async #pump(source: SourceStream, share: Share): Promise<void> {
     try {
       for await (const result of source) {
-        for (const [consumer, limit] of share.consumers) {
-          if (consumer.size >= limit.max) {
-            consumer.end(new Error('Subscriber too slow: too many undelivered events.'));
-            limit.onSlow?.();
-            continue;
-          }
-          consumer.push(result);
+        for (const [consumer, sink] of share.consumers) {
+          if (!sink.write(result)) consumer.end(new Error('Subscriber too slow: too many undelivered events.'));
         }
       }
       for (const consumer of [...share.consumers.keys()]) consumer.end();

@@ -19,7 +19,7 @@ import { assertMayRun } from '../auth/authorize.js';
 import type { ContextFactory } from '../context.js';
 import type { Metrics } from '../metrics.js';
 import { GatewayError, UnauthenticatedError } from '../errors.js';
-import { SharedSubscriptions, isShareable } from './shared-subscriptions.js';
+import { SharedSubscriptions, isShareable, type ResultSink } from './shared-subscriptions.js';
 import { placeholder, serveGraphQLWs, type ConnectionExtra } from './ws-server.js';
 
 export interface WebSocketOptions {
@@ -51,6 +51,9 @@ export interface WebSocketEndpoint {
   /** Shared subscription streams and the subscribers attached to them. */
   sharedStats(): { streams: number; consumers: number };
 }
+
+const CLOSING_BRACE = Buffer.from('}');
+const TEXT_FRAME = { binary: false } as const;
 
 /** Close code for a consumer too slow to keep up (RFC 6455: 1008, policy violation). */
 const SLOW_CONSUMER = 1008;
@@ -100,6 +103,33 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
     return bytes;
   };
 
+  /**
+   * Writes shared results of operation `id` straight to its socket, each as the envelope around the
+   * result's shared bytes. The socket's own writes still pending count as its undelivered events:
+   * past `maxQueued` the subscriber is too slow, and its socket is closed.
+   */
+  const socketSink = (ctx: { extra: ConnectionExtra; subscriptions: Record<string, unknown> }, id: string, maxQueued: number): ResultSink => {
+    const { socket } = ctx.extra;
+    const envelope = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+    let unwritten = 0;
+    const written = () => {
+      unwritten -= 1;
+    };
+    return {
+      write(result) {
+        // Completed by the client already, or the socket is going: nothing more for it.
+        if (!(id in ctx.subscriptions) || socket.readyState !== socket.OPEN) return true;
+        if (unwritten >= maxQueued) {
+          closeSlowConsumer(socket, logger);
+          return false;
+        }
+        unwritten += 1;
+        socket.send(Buffer.concat([envelope, serialise(result), CLOSING_BRACE]), TEXT_FRAME, written);
+        return true;
+      },
+    };
+  };
+
   const cleanup = serveGraphQLWs(
     {
       schema,
@@ -116,7 +146,7 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
           return false; // graphql-ws closes with 4403 Forbidden
         }
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         const caller = ctx.extra.caller;
         if (!caller) return [new UnauthenticatedError()];
         // graphql-ws has already reserved a slot for this operation: count it in.
@@ -140,7 +170,7 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
           onSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, logger),
         });
         if (options.sharedExecution && isShareable(document, payload.operationName, payload.variables)) {
-          shared.register(contextValue, payload.query, payload.operationName, payload.variables);
+          shared.register(contextValue, payload.query, payload.operationName, payload.variables, socketSink(ctx, id, contextValue.maxQueuedEvents));
         }
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
