@@ -33,6 +33,8 @@ export function placeholder(extra: ConnectionExtra, id: string, payload: Buffer)
 }
 
 const CLOSING_BRACE = Buffer.from('}');
+/** Groups of sockets pinged in turn (see serveGraphQLWs). */
+const KEEP_ALIVE_SLOTS = 16;
 const TEXT = { binary: false } as const;
 
 /** The message graphql-ws asked to send, with a stored payload put in place of its placeholder. */
@@ -55,7 +57,8 @@ export interface WsServerHandle {
  * less kept per socket and less done per message:
  *
  * - one keep-alive loop for all sockets instead of a timer per socket: every `keepAliveMs`, a socket
- *   that has not answered the previous ping is terminated, the others are pinged;
+ *   that has not answered the previous ping is terminated, the others are pinged (in turns spread
+ *   over the interval, not all at once);
  * - the handshake request is not kept for the life of the socket, only the header used later;
  * - a `next` payload serialised once (see `placeholder`) is written to each socket as bytes, with
  *   only its envelope made per socket.
@@ -69,10 +72,19 @@ export function serveGraphQLWs(options: ServerOptions<Record<string, unknown> | 
   function onPong(this: WebSocket): void {
     awaitingPong.delete(this);
   }
+  /**
+   * Sockets in KEEP_ALIVE_SLOTS groups, one group handled per tick, so each socket is pinged once per
+   * `keepAliveMs` and 10,000 sockets are never all pinged in one burst.
+   */
+  const slots = Array.from({ length: KEEP_ALIVE_SLOTS }, () => new Set<WebSocket>());
+  let nextSlot = 0;
+  let tick = 0;
   const keepAlive =
     keepAliveMs > 0 && Number.isFinite(keepAliveMs)
       ? setInterval(() => {
-          for (const socket of wss.clients) {
+          const slot = slots[tick]!;
+          tick = (tick + 1) % KEEP_ALIVE_SLOTS;
+          for (const socket of slot) {
             if (socket.readyState !== socket.OPEN) continue;
             if (awaitingPong.has(socket)) {
               socket.terminate();
@@ -81,7 +93,7 @@ export function serveGraphQLWs(options: ServerOptions<Record<string, unknown> | 
             awaitingPong.add(socket);
             socket.ping();
           }
-        }, keepAliveMs)
+        }, keepAliveMs / KEEP_ALIVE_SLOTS)
       : undefined;
   keepAlive?.unref();
 
@@ -97,6 +109,9 @@ export function serveGraphQLWs(options: ServerOptions<Record<string, unknown> | 
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     socket.once('error', (error) => internalError(socket, error, 'WebSocket error'));
     socket.on('pong', onPong);
+    const slot = slots[nextSlot]!;
+    nextSlot = (nextSlot + 1) % KEEP_ALIVE_SLOTS;
+    slot.add(socket);
     const offeredId = request.headers['x-request-id'];
     const extra: ConnectionExtra = { socket, requestId: typeof offeredId === 'string' ? offeredId : undefined, pending: new Map() };
     const closed = server.opened(
@@ -121,6 +136,7 @@ export function serveGraphQLWs(options: ServerOptions<Record<string, unknown> | 
       extra,
     );
     socket.once('close', (code, reason) => {
+      slot.delete(socket);
       extra.pending.clear();
       void closed(code, String(reason));
     });

@@ -63,9 +63,18 @@ describe('the graphql-transport-ws wire', () => {
       { id: 'other', type: 'next', payload },
       { id: 'sécond "quoted"', type: 'next', payload },
     ]);
+
+    // A completed operation gets nothing more; the others of its share and its socket still do.
+    a.socket.send(JSON.stringify({ id: 'first', type: 'complete' }));
+    await waitFor(() => gateway.sharedSubscriptionStats().consumers === 2, 'two subscribers left');
+    await postWebhook(gateway.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'wire', eventId: 'wire-2', sequence: 2, schedule: { id: 'wire', name } })));
+    await waitFor(() => a.frames.length === 4 && b.frames.length === 3, 'the second event');
+    expect(JSON.parse(a.frames[3]!.text)).toMatchObject({ id: 'sécond "quoted"', type: 'next', payload: { data: { scheduleUpdated: { eventId: 'wire-2' } } } });
+    expect(JSON.parse(b.frames[2]!.text)).toMatchObject({ id: 'other', type: 'next', payload: { data: { scheduleUpdated: { eventId: 'wire-2' } } } });
     a.socket.close();
     b.socket.close();
     await waitFor(() => gateway.bus.listenerCount() === 0, 'the share to end');
+    expect(a.frames).toHaveLength(4);
   });
 
   it('answers queries over the socket in text frames', async () => {
