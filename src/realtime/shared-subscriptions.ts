@@ -9,6 +9,9 @@ import {
 import type { GatewayContext } from '../context.js';
 import { AsyncQueue } from './async-queue.js';
 
+/** Sockets written per turn of the event loop when one result goes to many subscribers. */
+const WRITE_BATCH = 512;
+
 type SourceStream = AsyncGenerator<ExecutionResult, void, void> | AsyncIterableIterator<ExecutionResult>;
 
 /**
@@ -109,11 +112,19 @@ export class SharedSubscriptions {
     return consumer;
   };
 
-  /** Hands every result of the source to every consumer's sink; a consumer too far behind is ended. */
+  /**
+   * Hands every result of the source to every consumer's sink; a consumer too far behind is ended.
+   * A result goes to the consumers there when it arrived, WRITE_BATCH at a time with the event loop
+   * let through in between, so thousands of sockets being written do not hold up other requests.
+   */
   async #pump(source: SourceStream, share: Share): Promise<void> {
     try {
       for await (const result of source) {
-        for (const [consumer, sink] of share.consumers) {
+        const targets = [...share.consumers];
+        for (let index = 0; index < targets.length; index += 1) {
+          if (index > 0 && index % WRITE_BATCH === 0) await new Promise(setImmediate);
+          const [consumer, sink] = targets[index]!;
+          if (consumer.closed) continue;
           if (!sink.write(result)) consumer.end(new Error('Subscriber too slow: too many undelivered events.'));
         }
       }
