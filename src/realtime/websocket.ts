@@ -110,7 +110,10 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
    */
   const socketSink = (ctx: { extra: ConnectionExtra; subscriptions: Record<string, unknown> }, id: string, maxQueued: number): ResultSink => {
     const { socket } = ctx.extra;
-    const envelope = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+    const text = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    // Its own small allocation: a slice of Node's shared pool would keep a whole 8 KiB slab alive.
+    const envelope = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+    envelope.write(text);
     let unwritten = 0;
     const written = () => {
       unwritten -= 1;
