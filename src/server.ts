@@ -19,7 +19,7 @@ import type { EventBus } from './realtime/bus.js';
 import { startWebSocketEndpoint } from './realtime/websocket.js';
 import { createSchema } from './schema.js';
 import { UpstreamGuard } from './datasources/resilience.js';
-import { webhookRouter } from './webhooks/route.js';
+import { webhookEndpoint, type WebhookEndpoint } from './webhooks/route.js';
 import { explorerRoutes } from './explorers/index.js';
 import type { WebhookVerifier } from './webhooks/verify.js';
 
@@ -70,7 +70,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger, upstream, bus } = options;
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = createServer(app);
+  // POST /webhooks/wix is taken off the server before express (see webhookEndpoint).
+  let webhooks: WebhookEndpoint | undefined;
+  const httpServer = createServer((req, res) => {
+    if (!webhooks?.handle(req, res)) app(req, res);
+  });
   const schema = createSchema();
   const metrics = options.metrics ?? createMetrics();
   metrics.watch(bus);
@@ -131,7 +135,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
 
   if (config.sandbox) app.use(explorerRoutes());
-  app.use(webhookRouter({ verifier: options.webhookVerifier, bus, logger, metrics, instanceId: config.instanceId }));
+  webhooks = webhookEndpoint({ verifier: options.webhookVerifier, bus, logger, metrics, instanceId: config.instanceId });
+  app.use(webhooks.router);
 
   app.use(
     '/graphql',

@@ -24,6 +24,75 @@ interface Ordering {
 }
 
 /**
+ * A map that knows its least recently set key in constant time. A Map alone keeps insertion order,
+ * but finding its first entry after many deletions from the front walks over every deleted slot
+ * until V8 compacts the table: at the dedupe store's capacity, that walk cost tens of microseconds
+ * per webhook. Here a queue of (key, stamp) in setting order stands beside the Map; entries of keys
+ * set again or deleted since are skipped (each once), and the queue is compacted when stale
+ * entries outnumber live ones.
+ */
+class RecencyMap<V> {
+  readonly #entries = new Map<string, { value: V; stamp: number }>();
+  #keys: string[] = [];
+  #stamps: number[] = [];
+  #head = 0;
+  #stamp = 0;
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  has(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
+  get(key: string): V | undefined {
+    return this.#entries.get(key)?.value;
+  }
+
+  /** Sets the value and makes the key the most recent. */
+  set(key: string, value: V): void {
+    this.#stamp += 1;
+    this.#entries.set(key, { value, stamp: this.#stamp });
+    this.#keys.push(key);
+    this.#stamps.push(this.#stamp);
+    if (this.#keys.length - this.#head > 2 * this.#entries.size + 1_024) this.#compact();
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  /** The least recently set key and its value. */
+  oldest(): [string, V] | undefined {
+    while (this.#head < this.#keys.length) {
+      const key = this.#keys[this.#head] as string;
+      const entry = this.#entries.get(key);
+      if (entry && entry.stamp === this.#stamps[this.#head]) return [key, entry.value];
+      this.#head += 1;
+    }
+    return undefined;
+  }
+
+  /** Keeps only the queue entries that are still current, in order. */
+  #compact(): void {
+    const keys: string[] = [];
+    const stamps: number[] = [];
+    for (let i = this.#head; i < this.#keys.length; i += 1) {
+      const key = this.#keys[i] as string;
+      const stamp = this.#stamps[i] as number;
+      if (this.#entries.get(key)?.stamp === stamp) {
+        keys.push(key);
+        stamps.push(stamp);
+      }
+    }
+    this.#keys = keys;
+    this.#stamps = stamps;
+    this.#head = 0;
+  }
+}
+
+/**
  * The one-process bus: everything in memory, bounded. Publishing is synchronous, so the event is
  * on the bus before the webhook is acknowledged.
  */
@@ -32,8 +101,10 @@ export class MemoryEventBus implements EventBus, EventLog {
   readonly #logId = randomBytes(6).toString('hex');
   readonly #log: (BusEvent | undefined)[];
   #lastPosition = 0;
-  readonly #seen = new Map<string, number>();
-  readonly #order = new Map<string, Ordering>();
+  /** Event id → when it may be forgotten; set in time order with one TTL, so oldest is first to expire. */
+  readonly #seen = new RecencyMap<number>();
+  /** Schedule id → its last delivered sequence; oldest is the least recently changed schedule. */
+  readonly #order = new RecencyMap<Ordering>();
   readonly #capacity: number;
   readonly #ttlMs: number;
   #earlyEvictions = 0;
@@ -72,7 +143,7 @@ export class MemoryEventBus implements EventBus, EventLog {
         delivered = new Set([...known.topics, ...topics]);
       }
     }
-    this.#order.delete(change.entityId); // re-insert: the map's order stays "least recently changed first"
+    this.#order.delete(change.entityId); // when full, the least recently changed schedule goes, not this one
     this.#remember(this.#order, change.entityId, { sequence: change.sequence, topics: delivered, expiresAt: now + this.#ttlMs });
 
     this.#lastPosition += 1;
@@ -87,9 +158,9 @@ export class MemoryEventBus implements EventBus, EventLog {
   }
 
   /** Bounded insert: when full, the oldest entry goes first (`onEvict` is told of it). */
-  #remember<V>(map: Map<string, V>, key: string, value: V, onEvict?: (value: V) => void): void {
+  #remember<V>(map: RecencyMap<V>, key: string, value: V, onEvict?: (value: V) => void): void {
     if (map.size >= this.#capacity) {
-      const oldest = map.entries().next().value;
+      const oldest = map.oldest();
       if (oldest) {
         map.delete(oldest[0]);
         onEvict?.(oldest[1]);
@@ -100,10 +171,7 @@ export class MemoryEventBus implements EventBus, EventLog {
 
   /** Ids are inserted in time order with one TTL, so expired ones are always at the front. */
   #forgetExpired(now: number): void {
-    for (const [id, expiresAt] of this.#seen) {
-      if (expiresAt > now) break;
-      this.#seen.delete(id);
-    }
+    for (let oldest = this.#seen.oldest(); oldest && oldest[1] <= now; oldest = this.#seen.oldest()) this.#seen.delete(oldest[0]);
   }
 
   subscribe(options: SubscribeOptions): Promise<AsyncIterableIterator<BusEvent>> {

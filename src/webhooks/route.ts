@@ -1,81 +1,123 @@
-import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Request, type Response, type Router } from 'express';
-import type { Logger } from 'pino';
-import type { EventBus } from '../realtime/bus.js';
-import type { Metrics } from '../metrics.js';
-import { parseWebhook, WebhookShapeError } from './envelope.js';
-import { WebhookRefusal, type WebhookVerifier } from './verify.js';
+import { ErrorCode } from '../errors.js';
+import { createWebhookIngest, type WebhookAnswer, type WebhookIngestOptions } from './ingest.js';
 
+export const WEBHOOK_PATH = '/webhooks/wix';
 export const WEBHOOK_BODY_LIMIT = 1_024 * 1_024; // bytes: a schedule event is a few KiB
 
-export interface WebhookRouteOptions {
-  verifier: WebhookVerifier;
-  bus: EventBus;
-  logger: Logger;
-  metrics: Metrics;
-  /** When set, webhooks of other app instances are acknowledged and dropped. */
-  instanceId?: string | undefined;
+export type WebhookRouteOptions = WebhookIngestOptions;
+
+/** The gateway's JSON error bodies for a body that cannot be read (as `httpErrorHandler` writes them). */
+const TOO_LARGE: WebhookAnswer = graphQLStyleError(413, 'The request body is too large.');
+const UNREADABLE: WebhookAnswer = graphQLStyleError(400, 'The request body could not be read.');
+const INTERNAL: WebhookAnswer = graphQLStyleError(500, 'Internal server error.', ErrorCode.INTERNAL_SERVER_ERROR);
+
+export interface WebhookEndpoint {
+  /**
+   * Takes `POST /webhooks/wix` straight off the HTTP server, before express: reads the raw body
+   * (up to WEBHOOK_BODY_LIMIT) and answers it. Returns false, having touched nothing, for any other
+   * request, and for a compressed body, which the express route inflates.
+   */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  /**
+   * The same webhook as an express route: what `handle` leaves, i.e. the same path in other case or
+   * with a trailing slash (express matches those) and bodies with a Content-Encoding.
+   */
+  router: Router;
 }
 
 /**
- * `POST /webhooks/wix`: raw body → verify (RS256) → parse (zod) → event bus → 200. The body is read
- * as bytes whatever the Content-Type says. 200 only once the event is on the bus, or known as a
- * duplicate, stale, or of no interest (so Wix stops retrying); 4xx for a body that is not a valid
- * signed webhook; 503 when the bus cannot take it (Wix retries).
+ * `POST /webhooks/wix`: the raw body → the webhook ingest (verify, parse, event bus) → its answer.
+ * The body is read as bytes whatever the Content-Type says.
  */
-export function webhookRouter(options: WebhookRouteOptions): Router {
-  const { verifier, bus, metrics, instanceId } = options;
+export function webhookEndpoint(options: WebhookRouteOptions): WebhookEndpoint {
+  const ingest = createWebhookIngest(options);
+  const logger = options.logger;
+
   const router = express.Router();
-  const reply = (res: Response, status: number, verdict: string, eventType: string, extra: Record<string, unknown> = {}) => {
-    metrics.webhooks.inc({ verdict, event_type: eventType });
-    res.status(status).json({ status: verdict, ...extra });
+  router.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req: Request, res: Response) => {
+    const body: unknown = req.body;
+    const { status, body: json } = await ingest(Buffer.isBuffer(body) ? body : undefined, req.get('x-request-id'));
+    res.status(status).type('application/json').send(json);
+  });
+
+  const handle = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.method !== 'POST') return false;
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    if ((query === -1 ? url : url.slice(0, query)) !== WEBHOOK_PATH) return false;
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return false;
+
+    readBody(req, WEBHOOK_BODY_LIMIT, (failure, body) => {
+      if (failure) {
+        send(res, failure);
+        return;
+      }
+      const offeredId = req.headers['x-request-id'];
+      ingest(body, typeof offeredId === 'string' ? offeredId : undefined).then(
+        (answer) => send(res, answer),
+        (error: unknown) => {
+          logger.error({ err: error }, 'webhook handling failed');
+          send(res, INTERNAL);
+        },
+      );
+    });
+    return true;
   };
 
-  router.post('/webhooks/wix', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req: Request, res: Response) => {
-    const receivedAt = new Date();
-    const offeredId = req.get('x-request-id');
-    const requestId = offeredId && /^[\w.:-]{1,128}$/.test(offeredId) ? offeredId : randomUUID();
-    const logger = options.logger;
-    const body: unknown = req.body;
-    const token = Buffer.isBuffer(body) ? body.toString('latin1').trim() : '';
-    try {
-      if (token === '') throw new WebhookRefusal(400, 'empty body');
-      const payload = await verifier.verify(token);
-      const webhook = parseWebhook(payload, receivedAt);
-      // One child logger per webhook, made only once its event type is known.
-      const log = logger.child({ requestId, eventType: webhook.eventType });
-      if (webhook.kind === 'other') {
-        log.info({ verdict: 'ignored' }, 'webhook');
-        reply(res, 200, 'ignored', webhook.eventType);
-        return;
-      }
-      const { change } = webhook;
-      if (instanceId && change.instanceId !== instanceId) {
-        log.info({ verdict: 'foreign_instance', eventId: change.eventId }, 'webhook');
-        reply(res, 200, 'foreign_instance', webhook.eventType);
-        return;
-      }
-      let result;
-      try {
-        result = await bus.publish(change);
-      } catch (error) {
-        log.error({ err: error, eventId: change.eventId }, 'webhook could not be put on the event bus');
-        reply(res, 503, 'unavailable', webhook.eventType);
-        return;
-      }
-      metrics.webhookToDelivery.observe((Date.now() - receivedAt.getTime()) / 1_000);
-      log.info({ verdict: result.verdict, eventId: change.eventId, scheduleId: change.entityId, sequence: change.sequence }, 'webhook');
-      reply(res, 200, result.verdict, webhook.eventType, result.event ? { cursor: result.event.cursor } : {});
-    } catch (error) {
-      if (error instanceof WebhookRefusal || error instanceof WebhookShapeError) {
-        const status = error instanceof WebhookRefusal ? error.status : 400;
-        logger.warn({ requestId, verdict: 'refused', status, reason: error.message }, 'webhook');
-        reply(res, status, 'refused', 'unknown', { reason: error.message });
-        return;
-      }
-      logger.error({ requestId, err: error }, 'webhook handling failed');
-      reply(res, 500, 'error', 'unknown');
+  return { handle, router };
+}
+
+/** One write: status, the two headers a JSON answer needs, the body. */
+function send(res: ServerResponse, { status, body }: WebhookAnswer): void {
+  if (res.destroyed) return;
+  res.writeHead(status, ['content-type', 'application/json; charset=utf-8', 'content-length', String(Buffer.byteLength(body))]);
+  res.end(body);
+}
+
+/**
+ * The whole body, as body-parser's raw parser reads it: a declared or received length past `limit`
+ * is a 413, a body shorter or longer than its Content-Length a 400, and either is answered only once
+ * the rest of the request has been read off (so the connection stays usable). Nothing is answered
+ * to a request whose client went away.
+ */
+function readBody(req: IncomingMessage, limit: number, done: (failure: WebhookAnswer | undefined, body: Buffer) => void): void {
+  const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+  const fail = (failure: WebhookAnswer) => {
+    req.removeListener('data', onData);
+    req.removeListener('end', onEnd);
+    if (req.complete) done(failure, EMPTY);
+    else {
+      req.once('end', () => done(failure, EMPTY));
+      req.resume();
     }
-  });
-  return router;
+  };
+  if (declared !== undefined && declared > limit) {
+    fail(TOO_LARGE);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let received = 0;
+  function onData(chunk: Buffer): void {
+    received += chunk.length;
+    if (received > limit) fail(TOO_LARGE);
+    else chunks.push(chunk);
+  }
+  function onEnd(): void {
+    if (declared !== undefined && received !== declared) {
+      done(UNREADABLE, EMPTY);
+      return;
+    }
+    done(undefined, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received));
+  }
+  req.on('data', onData);
+  req.on('end', onEnd);
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function graphQLStyleError(status: number, message: string, code: string = ErrorCode.BAD_REQUEST): WebhookAnswer {
+  return { status, body: JSON.stringify({ errors: [{ message, extensions: { code } }] }) };
 }
