@@ -13,6 +13,11 @@ export interface SubscribeOptions {
   /** Resume after this cursor: replay what the log holds after it, then go live. */
   since?: string | undefined;
   filter: (event: BusEvent) => boolean;
+  /**
+   * When set, only events of these entities (schedule ids) can pass `filter`: the bus then hands
+   * the subscriber only those, instead of asking its filter about every event.
+   */
+  entityIds?: ReadonlySet<string> | undefined;
   /** Events that may wait for the consumer; past it the subscription ends and `onOverflow` runs. */
   maxQueued?: number;
   onOverflow?: (() => void) | undefined;

@@ -2,22 +2,54 @@ import type { BusEvent } from './events.js';
 
 export type Listener = (event: BusEvent) => void;
 
-/** The subscribers of this process: every event the bus delivers here is handed to each of them. */
+/**
+ * The subscribers of this process: every event the bus delivers here is handed to each of them
+ * that may want it. A listener added with the entity ids it watches is only called for events of
+ * those entities (an index, so an event of one schedule does not visit the watchers of every other
+ * one); the others are called for every event. Either way the listener still filters for itself.
+ */
 export class LocalHub {
-  readonly #listeners = new Set<Listener>();
+  /** Listeners of every event. */
+  readonly #everything = new Set<Listener>();
+  /** Listeners of given entities, by entity id. */
+  readonly #byEntity = new Map<string, Set<Listener>>();
+  #size = 0;
 
-  add(listener: Listener): () => void {
-    this.#listeners.add(listener);
+  add(listener: Listener, entityIds?: Iterable<string>): () => void {
+    this.#size += 1;
+    if (entityIds === undefined) {
+      this.#everything.add(listener);
+      return () => {
+        if (this.#everything.delete(listener)) this.#size -= 1;
+      };
+    }
+    const ids = [...new Set(entityIds)];
+    for (const id of ids) {
+      let listeners = this.#byEntity.get(id);
+      if (!listeners) this.#byEntity.set(id, (listeners = new Set()));
+      listeners.add(listener);
+    }
+    let removed = false;
     return () => {
-      this.#listeners.delete(listener);
+      if (removed) return;
+      removed = true;
+      this.#size -= 1;
+      for (const id of ids) {
+        const listeners = this.#byEntity.get(id);
+        listeners?.delete(listener);
+        if (listeners?.size === 0) this.#byEntity.delete(id);
+      }
     };
   }
 
   dispatch(event: BusEvent): void {
-    for (const listener of this.#listeners) listener(event);
+    for (const listener of this.#everything) listener(event);
+    const watchers = this.#byEntity.get(event.entityId);
+    if (watchers) for (const listener of watchers) listener(event);
   }
 
+  /** Listeners attached. */
   get size(): number {
-    return this.#listeners.size;
+    return this.#size;
   }
 }

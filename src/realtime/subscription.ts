@@ -20,7 +20,7 @@ const QUEUE_LIMIT = 10_000;
  * gap and no duplicate.
  */
 export async function subscribeWithReplay(hub: LocalHub, log: EventLog, options: SubscribeOptions): Promise<AsyncIterableIterator<BusEvent>> {
-  const { since, filter, maxQueued = QUEUE_LIMIT, onOverflow } = options;
+  const { since, filter, entityIds, maxQueued = QUEUE_LIMIT, onOverflow } = options;
   let pending: BusEvent[] | undefined = since === undefined ? undefined : [];
   const queue: AsyncQueue<BusEvent> = new AsyncQueue(() => remove());
   const push = (event: BusEvent) => {
@@ -35,7 +35,7 @@ export async function subscribeWithReplay(hub: LocalHub, log: EventLog, options:
     if (!filter(event)) return;
     if (pending) pending.push(event);
     else push(event);
-  });
+  }, entityIds);
   if (since === undefined) return queue;
 
   let replay: BusEvent[];

@@ -23,6 +23,7 @@ function scheduleEvents(topic: ScheduleTopic) {
         since: since ?? undefined,
         // Tenancy first: a subscriber only ever sees its own tenant's events.
         filter: (event) => mayReceive(caller, event.instanceId) && event.topics.includes(topic) && (!ids || ids.has(event.entityId)),
+        entityIds: ids,
         maxQueued: maxQueuedEvents,
         onOverflow: onSlowConsumer,
       });
