@@ -25,6 +25,8 @@ beforeAll(async () => {
       answer(req, res);
     });
   });
+  // Longer than the client's own idle timeout, so that the client is the one to close.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/base`;
 });
@@ -118,6 +120,19 @@ describe('Node HTTP transport', () => {
     }
     expect(sockets.size).toBe(1);
   });
+
+  it('closes a connection that stayed idle for 4 s, as fetch does', async () => {
+    answer = (_req, res) => res.end('{}');
+    let socketClosed: Promise<number> | undefined;
+    server.once('request', (req: IncomingMessage) => {
+      socketClosed = new Promise((resolve) => req.socket.once('close', () => resolve(Date.now())));
+    });
+    await nodeTransport(baseUrl)(GET);
+    const answeredAt = Date.now();
+    const closedAt = await socketClosed;
+    expect((closedAt ?? 0) - answeredAt).toBeGreaterThanOrEqual(3_500);
+    expect((closedAt ?? 0) - answeredAt).toBeLessThan(5_000);
+  }, 10_000);
 
   it('names its timeout as fetch does', () => {
     expect(new UpstreamTimeout(5).name).toBe('TimeoutError');
