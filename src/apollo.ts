@@ -1,6 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
@@ -109,6 +109,25 @@ function legacyJsonStatusPlugin(): ApolloServerPlugin<GatewayContext> {
   };
 }
 
+/**
+ * Every answer is the caller's own and fresh from Wix: `Cache-Control: no-store`, what Apollo's
+ * cache-control plugin sends when no field carries a cache hint (this schema sets none). That plugin
+ * is turned off because it instruments every field of every operation (it wraps each resolver of
+ * the schema, which also keeps graphql-jit from reading plain properties inline) only to compute
+ * this constant.
+ */
+function noStorePlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
+        },
+      };
+    },
+  };
+}
+
 export function createApolloServer(options: ApolloOptions): ApolloServer<GatewayContext> {
   const { schema, httpServer, logger, formatError, metrics, sandbox, introspection, beforeDrain, validationRules, maxTokens } = options;
   return new ApolloServer<GatewayContext>({
@@ -129,6 +148,8 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Gateway
     },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin(),
       {
         async serverWillStart() {
           return { drainServer: beforeDrain };

@@ -71,7 +71,7 @@ const EnvSchema = z.object({
   WS_MAX_SUBSCRIPTIONS: count(1, 10_000, 100),
   WS_MAX_QUEUED_EVENTS: count(1, 1_000_000, 1_000),
   WS_SHARED_EXECUTION: bool.default(true),
-  EXECUTOR: z.enum(['graphql-js', 'jit'], { error: 'must be graphql-js or jit' }).default('graphql-js'),
+  EXECUTOR: z.enum(['graphql-js', 'jit'], { error: 'must be graphql-js or jit' }).default('jit'),
 });
 
 export type WixMode =
@@ -140,7 +140,11 @@ export interface Config {
   metricsPort: number | undefined;
   /** When set, /metrics needs `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
-  /** How HTTP operations are executed: graphql-js, or compiled with graphql-jit. */
+  /**
+   * How HTTP operations are executed: compiled once per document with graphql-jit (the default),
+   * or interpreted by graphql-js on every request. Same answers either way; WebSocket operations
+   * always run on graphql-js.
+   */
   executor: 'graphql-js' | 'jit';
   auth: AuthMode;
   limits: Limits;

@@ -1,4 +1,7 @@
+import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
 import { startFakeUpstream, type FakeUpstream, type RecordedRequest } from './helpers/fake-upstream.js';
 import { wixConnection, wixSchedule } from './helpers/fixtures.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
@@ -147,5 +150,33 @@ describe('batching off (the benchmark baseline)', () => {
       upstream.handle(answer);
       await naive.close();
     }
+  });
+});
+
+describe('startApp: upstream batching can be switched off (the N+1 baseline of the benchmarks)', () => {
+  const READ = '{ connections { connections { id schedule { id } } } }';
+
+  async function schedulesCallsOf(options: Parameters<typeof startApp>[2]) {
+    const app = await startApp(loadConfig({ PORT: '0', EMULATOR_PORT: '0', LOG_LEVEL: 'silent' }), pino({ level: 'silent' }), options);
+    try {
+      const response = await fetch(`${app.gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: READ }) });
+      const body = (await response.json()) as { data: { connections: { connections: Array<{ schedule: { id: string } | null }> } } };
+      const scheduleIds = new Set(body.data.connections.connections.flatMap(({ schedule }) => (schedule ? [schedule.id] : [])));
+      const calls = (app.emulator?.calls ?? []).filter((call) => call.path.startsWith('/calendar/v3/schedules'));
+      return { scheduleIds, calls: calls.map((call) => `${call.method} ${call.path}`) };
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('batches by default: one Query Schedules for every schedule of the page', async () => {
+    const { scheduleIds, calls } = await schedulesCallsOf(undefined);
+    expect(scheduleIds.size).toBeGreaterThan(1);
+    expect(calls).toEqual(['POST /calendar/v3/schedules/query']);
+  });
+
+  it('with upstreamBatching: false, reads each schedule with its own Get Schedule', async () => {
+    const { scheduleIds, calls } = await schedulesCallsOf({ upstreamBatching: false });
+    expect(calls.sort()).toEqual([...scheduleIds].map((id) => `GET /calendar/v3/schedules/${id}`).sort());
   });
 });

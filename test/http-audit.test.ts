@@ -27,3 +27,20 @@ describe('GraphQL over HTTP compliance (graphql-http serverAudits)', () => {
     expect(failures).toEqual([]);
   });
 });
+
+describe('Cache-Control', () => {
+  const post = (body: unknown) => fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('marks every answer as not to be stored: each is the caller\'s own, fresh from Wix', async () => {
+    upstream.handle(() => ({ body: { providers: [] } }));
+    const answered = await post({ query: '{ providers { id } }' });
+    expect(answered.status).toBe(200);
+    expect(answered.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('marks refusals the same way', async () => {
+    const refused = await post({ query: '{ providers { id }' });
+    expect(refused.status).toBe(200);
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+  });
+});

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BrokenCircuitError, TransientFailure, type UpstreamGuard } from './resilience.js';
+import { fetchTransport, nodeTransport, type Transport, type TransportResponse } from './transport.js';
 import type { Metrics } from '../metrics.js';
 import {
   GatewayError,
@@ -52,6 +53,7 @@ export interface WixHttpClientOptions {
   deadline: number;
   logger: Logger;
   requestId?: string;
+  /** Calls Wix through this `fetch` instead of Node's HTTP client on kept-alive connections. */
   fetch?: typeof fetch;
 }
 
@@ -111,11 +113,12 @@ const WixErrorBody = z.object({
  */
 export class WixHttpClient {
   readonly #options: WixHttpClientOptions;
-  readonly #baseUrl: string;
+  readonly #transport: Transport;
 
   constructor(options: WixHttpClientOptions) {
     this.#options = options;
-    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
+    const baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#transport = options.fetch ? fetchTransport(baseUrl, options.fetch) : nodeTransport(baseUrl);
   }
 
   /**
@@ -151,7 +154,6 @@ export class WixHttpClient {
   /** One HTTP exchange: the body text of a 2xx; TransientFailure to retry; a vocabulary error otherwise. */
   async #attempt(request: WixRequest, attempt: number, timeoutMs: number): Promise<string> {
     const { logger, requestId } = this.#options;
-    const url = `${this.#baseUrl}${request.path}${toQueryString(request.query)}`;
     const headers: Record<string, string> = { accept: 'application/json', ...(await this.#options.credentials.headers()) };
     if (requestId) headers['x-request-id'] = requestId;
     let body: string | undefined;
@@ -166,26 +168,27 @@ export class WixHttpClient {
       const labels = { endpoint: request.endpoint, status: String(status) };
       metrics.upstreamCalls.observe(labels, seconds);
       if (typeof status !== 'number' || status >= 400) metrics.upstreamErrors.inc(labels);
-      logger.info({ endpoint: request.endpoint, method: request.method, status, attempt, durationMs: Math.round(seconds * 1_000) }, 'upstream call');
+      if (logger.isLevelEnabled('info')) {
+        logger.info({ endpoint: request.endpoint, method: request.method, status, attempt, durationMs: Math.round(seconds * 1_000) }, 'upstream call');
+      }
     };
-    let response: Response;
-    let text: string;
+    let response: TransportResponse;
     try {
-      const fetchImpl = this.#options.fetch ?? fetch;
-      response = await fetchImpl(url, { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
-      text = await response.text();
+      response = await this.#transport({ method: request.method, path: `${request.path}${toQueryString(request.query)}`, headers, body, timeoutMs });
     } catch (error) {
       const timedOut = isTimeout(error);
       log(timedOut ? 'timeout' : 'network-error');
-      const code = (error as { cause?: { code?: string } }).cause?.code;
-      throw new TransientFailure(timedOut ? 'timeout' : 'network', undefined, !timedOut && NOT_SENT_CODES.has(code ?? ''), undefined);
+      const failure = error as { code?: string; cause?: { code?: string } };
+      const code = failure.code ?? failure.cause?.code ?? '';
+      throw new TransientFailure(timedOut ? 'timeout' : 'network', undefined, !timedOut && NOT_SENT_CODES.has(code), undefined);
     }
-    log(response.status);
-    if (response.ok) return text;
-    if (response.status === 429 || response.status >= 500) {
-      throw new TransientFailure('status', response.status, response.status === 429, retryAfterMs(response.headers.get('retry-after')));
+    const { status, text } = response;
+    log(status);
+    if (status >= 200 && status < 300) return text;
+    if (status === 429 || status >= 500) {
+      throw new TransientFailure('status', status, status === 429, retryAfterMs(response.header('retry-after')));
     }
-    throw convertFailure(response.status, text);
+    throw convertFailure(status, text);
   }
 
   #parse<S extends z.ZodType>(schema: S, request: WixRequest, text: string): z.output<S> {

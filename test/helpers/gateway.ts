@@ -92,7 +92,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       },
       bodyLimitBytes: 1_024 * 1_024,
       instanceId: options.instanceId,
-      executor: options.executor ?? 'graphql-js',
+      executor: options.executor ?? 'jit',
       metricsPort: undefined,
       metricsToken: undefined,
     },
