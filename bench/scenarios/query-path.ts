@@ -152,11 +152,17 @@ export async function runQueryPath(options: BenchOptions, context: SystemContext
     const batchedRow = await measure('gateway over the emulator, batched', gateway, emulator, options);
     await gateway.stop();
 
+    // The same gateway on graphql-js's own execution (the switch kept beside the compiled default).
+    const plain = await scope.start(startGatewayProcess('gateway-graphql-js', context, { ...upstreamEnv, EXECUTOR: 'graphql-js' }));
+    if (!isDeepStrictEqual((await ask(plain.url)).answer, answer)) throw new Error('the gateway on graphql-js does not answer what the default one answers');
+    const plainRow = await measure('gateway over the emulator, batched, EXECUTOR=graphql-js', plain, emulator, options);
+    await plain.stop();
+
     const unbatched = await scope.start(startGatewayProcess('gateway-unbatched', context, { ...upstreamEnv, BENCH_UPSTREAM_BATCH: 'false' }));
     if (!isDeepStrictEqual((await ask(unbatched.url)).answer, answer)) throw new Error('the unbatched gateway does not answer what the batched one answers');
     const unbatchedRow = await measure('gateway over the emulator, batching off (N+1)', unbatched, emulator, options);
 
-    const measured = [ceilingRow, batchedRow, unbatchedRow];
+    const measured = [ceilingRow, batchedRow, plainRow, unbatchedRow];
     const ceilingRate = ceilingRow.load.perSecond;
     return {
       id: 'query',
