@@ -4,6 +4,7 @@ import type { EventBus, PublishResult, SubscribeOptions } from './bus.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { compareSequences, type BusEvent, type ScheduleChange, type ScheduleTopic } from './events.js';
 import { LocalHub } from './hub.js';
+import { RecencyMap } from './recency-map.js';
 import { subscribeWithReplay, type EventLog } from './subscription.js';
 
 export const DEDUPE_TTL_MS = 48 * 60 * 60 * 1_000; // Wix retries for about 47 hours
@@ -21,75 +22,6 @@ interface Ordering {
   sequence: string;
   topics: Set<ScheduleTopic>;
   expiresAt: number;
-}
-
-/**
- * A map that knows its least recently set key in constant time. A Map alone keeps insertion order,
- * but finding its first entry after many deletions from the front walks over every deleted slot
- * until V8 compacts the table: at the dedupe store's capacity, that walk cost tens of microseconds
- * per webhook. Here a queue of (key, stamp) in setting order stands beside the Map; entries of keys
- * set again or deleted since are skipped (each once), and the queue is compacted when stale
- * entries outnumber live ones.
- */
-class RecencyMap<V> {
-  readonly #entries = new Map<string, { value: V; stamp: number }>();
-  #keys: string[] = [];
-  #stamps: number[] = [];
-  #head = 0;
-  #stamp = 0;
-
-  get size(): number {
-    return this.#entries.size;
-  }
-
-  has(key: string): boolean {
-    return this.#entries.has(key);
-  }
-
-  get(key: string): V | undefined {
-    return this.#entries.get(key)?.value;
-  }
-
-  /** Sets the value and makes the key the most recent. */
-  set(key: string, value: V): void {
-    this.#stamp += 1;
-    this.#entries.set(key, { value, stamp: this.#stamp });
-    this.#keys.push(key);
-    this.#stamps.push(this.#stamp);
-    if (this.#keys.length - this.#head > 2 * this.#entries.size + 1_024) this.#compact();
-  }
-
-  delete(key: string): void {
-    this.#entries.delete(key);
-  }
-
-  /** The least recently set key and its value. */
-  oldest(): [string, V] | undefined {
-    while (this.#head < this.#keys.length) {
-      const key = this.#keys[this.#head] as string;
-      const entry = this.#entries.get(key);
-      if (entry && entry.stamp === this.#stamps[this.#head]) return [key, entry.value];
-      this.#head += 1;
-    }
-    return undefined;
-  }
-
-  /** Keeps only the queue entries that are still current, in order. */
-  #compact(): void {
-    const keys: string[] = [];
-    const stamps: number[] = [];
-    for (let i = this.#head; i < this.#keys.length; i += 1) {
-      const key = this.#keys[i] as string;
-      const stamp = this.#stamps[i] as number;
-      if (this.#entries.get(key)?.stamp === stamp) {
-        keys.push(key);
-        stamps.push(stamp);
-      }
-    }
-    this.#keys = keys;
-    this.#stamps = stamps;
-    this.#head = 0;
-  }
 }
 
 /**
