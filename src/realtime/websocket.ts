@@ -20,7 +20,7 @@ import type { ContextFactory } from '../context.js';
 import type { Metrics } from '../metrics.js';
 import { GatewayError, UnauthenticatedError } from '../errors.js';
 import { SharedSubscriptions, isShareable, type ResultSink } from './shared-subscriptions.js';
-import { placeholder, serveGraphQLWs, type ConnectionExtra } from './ws-server.js';
+import { serveGraphQLWs, type ConnectionExtra } from './ws-server.js';
 
 export interface WebSocketOptions {
   httpServer: Server;
@@ -90,8 +90,8 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
   const documents = new DocumentCache(schema, rules, options.maxTokens);
   const shared = new SharedSubscriptions();
   /**
-   * Each result serialised once, however many sockets it goes to: subscribers that share an
-   * execution get the same result object, so the same bytes (errors masked once, too).
+   * A shared result serialised once, however many sockets it goes to: every subscriber of a share
+   * gets the same result object, so the same bytes (errors masked once, too).
    */
   const serialised = new WeakMap<object, Buffer>();
   const serialise = (result: ExecutionResult): Buffer => {
@@ -177,7 +177,11 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
         }
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
-      onNext: (ctx, id, _payload, _args, result) => placeholder(ctx.extra, id, serialise(result as ExecutionResult)),
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        const executionResult = result as ExecutionResult;
+        if (!executionResult.errors?.length) return undefined;
+        return { ...executionResult, errors: mask(executionResult.errors) };
+      },
       // Errors of onSubscribe and of execution before the first result pass here: masked once.
       onError: (_ctx, _id, _payload, errors) => mask(errors),
     },

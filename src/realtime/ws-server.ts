@@ -9,43 +9,12 @@ export interface ConnectionExtra {
   socket: WebSocket;
   /** The handshake's `x-request-id`, if any (the handshake request itself is not kept). */
   requestId: string | undefined;
-  /** Next-messages whose payload is already serialised, by the envelope graphql-ws will hand to `send`. */
-  readonly pending: Map<string, Buffer>;
   /** Who opened the connection, once `connection_init` was accepted. */
   caller?: Caller;
 }
 
-/**
- * A `next` payload serialised once and written to every socket that receives it. `onNext` answers
- * with `placeholder(extra, id, json)`; graphql-ws then serialises the envelope around an empty
- * payload, and `send` writes the envelope with the stored bytes in its place.
- */
-const PLACEHOLDER_PAYLOAD: Record<string, never> = Object.freeze({});
-
-export function envelopeFor(id: string): string {
-  return `{"id":${JSON.stringify(id)},"type":"next","payload":{}}`;
-}
-
-/** Answer of `onNext` for a payload already serialised: see PLACEHOLDER_PAYLOAD. */
-export function placeholder(extra: ConnectionExtra, id: string, payload: Buffer): Record<string, never> {
-  extra.pending.set(envelopeFor(id), payload);
-  return PLACEHOLDER_PAYLOAD;
-}
-
-const CLOSING_BRACE = Buffer.from('}');
 /** Groups of sockets pinged in turn (see serveGraphQLWs). */
 const KEEP_ALIVE_SLOTS = 16;
-const TEXT = { binary: false } as const;
-
-/** The message graphql-ws asked to send, with a stored payload put in place of its placeholder. */
-function outgoing(extra: ConnectionExtra, data: string): string | Buffer {
-  if (extra.pending.size === 0) return data;
-  const payload = extra.pending.get(data);
-  if (payload === undefined) return data;
-  extra.pending.delete(data);
-  // Everything up to the placeholder's `{}`, the payload, then the envelope's closing brace.
-  return Buffer.concat([Buffer.from(data.slice(0, -3)), payload, CLOSING_BRACE]);
-}
 
 export interface WsServerHandle {
   /** Closes every socket with 1001 (going away) and stops accepting new ones. */
@@ -54,14 +23,14 @@ export interface WsServerHandle {
 
 /**
  * graphql-ws's protocol (`makeServer`) on a `ws` server, as graphql-ws's own `useServer` does, with
- * less kept per socket and less done per message:
+ * less kept per socket:
  *
  * - one keep-alive loop for all sockets instead of a timer per socket: every `keepAliveMs`, a socket
  *   that has not answered the previous ping is terminated, the others are pinged (in turns spread
  *   over the interval, not all at once);
- * - the handshake request is not kept for the life of the socket, only the header used later;
- * - a `next` payload serialised once (see `placeholder`) is written to each socket as bytes, with
- *   only its envelope made per socket.
+ * - the handshake request is not kept for the life of the socket, only the header used later.
+ *
+ * (Results shared by many subscribers do not pass here: see `SharedSubscriptions`.)
  */
 export function serveGraphQLWs(options: ServerOptions<Record<string, unknown> | undefined, ConnectionExtra>, wss: WebSocketServer, keepAliveMs: number, logger: Logger): WsServerHandle {
   const server = makeServer(options);
@@ -113,19 +82,17 @@ export function serveGraphQLWs(options: ServerOptions<Record<string, unknown> | 
     nextSlot = (nextSlot + 1) % KEEP_ALIVE_SLOTS;
     slot.add(socket);
     const offeredId = request.headers['x-request-id'];
-    const extra: ConnectionExtra = { socket, requestId: typeof offeredId === 'string' ? offeredId : undefined, pending: new Map() };
+    const extra: ConnectionExtra = { socket, requestId: typeof offeredId === 'string' ? offeredId : undefined };
     const closed = server.opened(
       {
         protocol: socket.protocol,
         send: (data) =>
           new Promise<void>((resolve, reject) => {
             if (socket.readyState !== socket.OPEN) {
-              extra.pending.clear();
               resolve();
               return;
             }
-            // A text frame, also when the message is bytes.
-            socket.send(outgoing(extra, data), TEXT, (error) => (error ? reject(error) : resolve()));
+            socket.send(data, (error) => (error ? reject(error) : resolve()));
           }),
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
@@ -137,7 +104,6 @@ export function serveGraphQLWs(options: ServerOptions<Record<string, unknown> | 
     );
     socket.once('close', (code, reason) => {
       slot.delete(socket);
-      extra.pending.clear();
       void closed(code, String(reason));
     });
   });
