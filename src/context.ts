@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ExternalCalendarsApi } from './datasources/external-calendars.js';
 import { SchedulesApi } from './datasources/schedules.js';
 import { WixHttpClient, type WixCredentials } from './datasources/wix-http.js';
+import { transportFor } from './datasources/transport.js';
 import type { EventBus } from './realtime/bus.js';
 import type { UpstreamGuard } from './datasources/resilience.js';
 import type { Metrics } from './metrics.js';
@@ -58,6 +59,8 @@ export function createContextFactory(
   maxQueuedEvents: number,
   metrics: Metrics,
 ): ContextFactory {
+  // One transport for every operation: a client is made per operation, its connections are not.
+  const transport = transportFor(upstream.baseUrl, upstream.fetch);
   return ({ requestId: offered, caller, onSlowConsumer }) => {
     const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
     const deadline = Date.now() + guard.settings.deadlineMs;
@@ -84,7 +87,7 @@ export function createContextFactory(
           deadline,
           logger: context.logger,
           requestId,
-          ...(upstream.fetch ? { fetch: upstream.fetch } : {}),
+          transport,
         });
         wix = {
           externalCalendars: new ExternalCalendarsApi(http),

@@ -114,6 +114,12 @@ export function nodeTransport(baseUrl: string): Transport {
     });
 }
 
+/** The transport for a base URL: through `fetchImpl` when one is handed in, Node's HTTP client otherwise. */
+export function transportFor(baseUrl: string, fetchImpl?: typeof fetch): Transport {
+  const base = baseUrl.replace(/\/+$/, '');
+  return fetchImpl ? fetchTransport(base, fetchImpl) : nodeTransport(base);
+}
+
 /** The standard `fetch` (or one handed in), for tests and special set-ups. */
 export function fetchTransport(baseUrl: string, fetchImpl: typeof fetch): Transport {
   return async ({ method, path, headers, body, timeoutMs }) => {

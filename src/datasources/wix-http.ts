@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BrokenCircuitError, TransientFailure, type UpstreamGuard } from './resilience.js';
-import { fetchTransport, nodeTransport, type Transport, type TransportResponse } from './transport.js';
+import { transportFor, type Transport, type TransportResponse } from './transport.js';
 import type { Metrics } from '../metrics.js';
 import {
   GatewayError,
@@ -55,6 +55,8 @@ export interface WixHttpClientOptions {
   requestId?: string;
   /** Calls Wix through this `fetch` instead of Node's HTTP client on kept-alive connections. */
   fetch?: typeof fetch;
+  /** The transport to use, made once for many clients (then `baseUrl` and `fetch` are not read). */
+  transport?: Transport;
 }
 
 /**
@@ -117,8 +119,7 @@ export class WixHttpClient {
 
   constructor(options: WixHttpClientOptions) {
     this.#options = options;
-    const baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.#transport = options.fetch ? fetchTransport(baseUrl, options.fetch) : nodeTransport(baseUrl);
+    this.#transport = options.transport ?? transportFor(options.baseUrl, options.fetch);
   }
 
   /**

@@ -8,6 +8,7 @@ import { fetchTransport, nodeTransport, UpstreamTimeout, type Transport, type Tr
 import { UpstreamGuard } from '../../src/datasources/resilience.js';
 import { ApiKeyCredentials, WixHttpClient } from '../../src/datasources/wix-http.js';
 import { createMetrics } from '../../src/metrics.js';
+import { ErrorCode, GatewayError } from '../../src/errors.js';
 
 /** A tiny upstream whose answer each test scripts; it records what arrived. */
 let server: Server;
@@ -158,6 +159,21 @@ describe('the Wix client', () => {
     answer = (_req, res) => res.end('{"n":1}');
     expect(await clientWith().call(z.object({ n: z.number() }), request)).toEqual({ n: 1 });
     expect(received).toMatchObject([{ url: '/base/things?ids=a&ids=b', headers: { authorization: 'key', 'wix-site-id': 'site', accept: 'application/json' } }]);
+  });
+
+  it('answers a body its Content-Encoding cannot decode with a gateway error, not a raw zlib one', async () => {
+    answer = (_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.end('this is not gzip');
+    };
+    const failure = await clientWith()
+      .call(z.object({ n: z.number() }), request)
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(failure).toBeInstanceOf(GatewayError);
+    expect((failure as GatewayError).extensions.code).toBe(ErrorCode.UPSTREAM_UNAVAILABLE);
   });
 
   it('calls Wix through the fetch it is handed', async () => {
