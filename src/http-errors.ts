@@ -2,9 +2,18 @@ import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { ErrorCode } from './errors.js';
 
-/** A GraphQL-style JSON error body for failures outside GraphQL execution (bad JSON, too large, …). */
+/** The messages of request bodies that cannot be taken, the same on every route. */
+export const BODY_TOO_LARGE = 'The request body is too large.';
+export const BODY_UNREADABLE = 'The request body could not be read.';
+export const INTERNAL_ERROR = 'Internal server error.';
+
+/** The JSON text of a GraphQL-style error body, for failures outside GraphQL execution (bad JSON, too large, …). */
+export function graphQLStyleErrorBody(message: string, code: string): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
+}
+
 export function sendGraphQLStyleError(res: Response, status: number, message: string, code: string): void {
-  res.status(status).type('application/json').send(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+  res.status(status).type('application/json').send(graphQLStyleErrorBody(message, code));
 }
 
 interface BodyParserError {
@@ -28,7 +37,7 @@ export function httpErrorHandler(logger: Logger): ErrorRequestHandler {
         sendGraphQLStyleError(res, 400, 'The request body is not valid JSON.', ErrorCode.BAD_REQUEST);
         return;
       case 'entity.too.large':
-        sendGraphQLStyleError(res, 413, 'The request body is too large.', ErrorCode.BAD_REQUEST);
+        sendGraphQLStyleError(res, 413, BODY_TOO_LARGE, ErrorCode.BAD_REQUEST);
         return;
       case 'charset.unsupported':
       case 'encoding.unsupported':
@@ -37,7 +46,7 @@ export function httpErrorHandler(logger: Logger): ErrorRequestHandler {
       case 'request.aborted':
       case 'request.size.invalid':
       case 'stream.encoding.set':
-        sendGraphQLStyleError(res, 400, 'The request body could not be read.', ErrorCode.BAD_REQUEST);
+        sendGraphQLStyleError(res, 400, BODY_UNREADABLE, ErrorCode.BAD_REQUEST);
         return;
       default:
         break;
@@ -47,6 +56,6 @@ export function httpErrorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     logger.error({ err: error, path: req.path }, 'unhandled error in HTTP handler');
-    sendGraphQLStyleError(res, 500, 'Internal server error.', ErrorCode.INTERNAL_SERVER_ERROR);
+    sendGraphQLStyleError(res, 500, INTERNAL_ERROR, ErrorCode.INTERNAL_SERVER_ERROR);
   };
 }

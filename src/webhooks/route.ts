@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Request, type Response, type Router } from 'express';
 import { ErrorCode } from '../errors.js';
+import { BODY_TOO_LARGE, BODY_UNREADABLE, INTERNAL_ERROR, graphQLStyleErrorBody } from '../http-errors.js';
 import { createWebhookIngest, type WebhookAnswer, type WebhookIngestOptions } from './ingest.js';
 
 export const WEBHOOK_PATH = '/webhooks/wix';
@@ -9,9 +10,9 @@ export const WEBHOOK_BODY_LIMIT = 1_024 * 1_024; // bytes: a schedule event is a
 export type WebhookRouteOptions = WebhookIngestOptions;
 
 /** The gateway's JSON error bodies for a body that cannot be read (as `httpErrorHandler` writes them). */
-const TOO_LARGE: WebhookAnswer = graphQLStyleError(413, 'The request body is too large.');
-const UNREADABLE: WebhookAnswer = graphQLStyleError(400, 'The request body could not be read.');
-const INTERNAL: WebhookAnswer = graphQLStyleError(500, 'Internal server error.', ErrorCode.INTERNAL_SERVER_ERROR);
+const TOO_LARGE: WebhookAnswer = { status: 413, body: graphQLStyleErrorBody(BODY_TOO_LARGE, ErrorCode.BAD_REQUEST) };
+const UNREADABLE: WebhookAnswer = { status: 400, body: graphQLStyleErrorBody(BODY_UNREADABLE, ErrorCode.BAD_REQUEST) };
+const INTERNAL: WebhookAnswer = { status: 500, body: graphQLStyleErrorBody(INTERNAL_ERROR, ErrorCode.INTERNAL_SERVER_ERROR) };
 
 export interface WebhookEndpoint {
   /**
@@ -117,7 +118,3 @@ function readBody(req: IncomingMessage, limit: number, done: (failure: WebhookAn
 }
 
 const EMPTY = Buffer.alloc(0);
-
-function graphQLStyleError(status: number, message: string, code: string = ErrorCode.BAD_REQUEST): WebhookAnswer {
-  return { status, body: JSON.stringify({ errors: [{ message, extensions: { code } }] }) };
-}
