@@ -19,7 +19,7 @@ import type { EventBus } from './realtime/bus.js';
 import { startWebSocketEndpoint } from './realtime/websocket.js';
 import { createSchema } from './schema.js';
 import { UpstreamGuard } from './datasources/resilience.js';
-import { webhookEndpoint, type WebhookEndpoint } from './webhooks/route.js';
+import { webhookEndpoint } from './webhooks/route.js';
 import { explorerRoutes } from './explorers/index.js';
 import type { WebhookVerifier } from './webhooks/verify.js';
 
@@ -70,14 +70,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger, upstream, bus } = options;
   const app = express();
   app.disable('x-powered-by');
-  // POST /webhooks/wix is taken off the server before express (see webhookEndpoint).
-  let webhooks: WebhookEndpoint | undefined;
-  const httpServer = createServer((req, res) => {
-    if (!webhooks?.handle(req, res)) app(req, res);
-  });
-  const schema = createSchema();
   const metrics = options.metrics ?? createMetrics();
   metrics.watch(bus);
+  // POST /webhooks/wix is taken off the server before express (see webhookEndpoint).
+  const webhooks = webhookEndpoint({ verifier: options.webhookVerifier, bus, logger, metrics, instanceId: config.instanceId });
+  const httpServer = createServer((req, res) => {
+    if (!webhooks.handle(req, res)) app(req, res);
+  });
+  const schema = createSchema();
   const guard = new UpstreamGuard(config.resilience, logger);
   const createContext = createContextFactory(logger, upstream, guard, bus, config.limits.wsMaxQueuedEvents, metrics);
   const formatError = createErrorFormatter(logger);
@@ -135,7 +135,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
 
   if (config.sandbox) app.use(explorerRoutes());
-  webhooks = webhookEndpoint({ verifier: options.webhookVerifier, bus, logger, metrics, instanceId: config.instanceId });
   app.use(webhooks.router);
 
   app.use(
