@@ -91,13 +91,20 @@ function list(name: string, value: string | undefined, fallback: number[]): numb
   return value.split(',').map((item) => positive(name, item.trim(), 0));
 }
 
-function sizes(value: string | undefined, fallback: FanOutSize[]): FanOutSize[] {
+function sizes(name: string, value: string | undefined, fallback: FanOutSize[]): FanOutSize[] {
   if (value === undefined) return fallback;
   return value.split(',').map((item) => {
     const match = /^(\d+)@(\d+(?:\.\d+)?)$/.exec(item.trim());
-    if (!match) throw new Error(`--fanout takes subscribers@rate items, e.g. 1000@10; got ${item}`);
+    if (!match) throw new Error(`--${name} takes subscribers@rate items, e.g. 1000@10; got ${item}`);
     return { subscribers: Number(match[1]), rate: Number(match[2]) };
   });
+}
+
+/** One subscribers@rate size. */
+function size(name: string, value: string | undefined, fallback: FanOutSize): FanOutSize {
+  const [only, ...more] = sizes(name, value, [fallback]);
+  if (!only || more.length > 0) throw new Error(`--${name} takes one subscribers@rate, e.g. 10000@10; got ${value}`);
+  return only;
 }
 
 function fanOutSystems(value: string | undefined, fallback: FanOutSystem[]): FanOutSystem[] {
@@ -158,11 +165,11 @@ export function parseOptions(argv: string[], benchDir: string): BenchOptions | '
       subscribers: list('ingest-subscribers', values['ingest-subscribers'], base.ingest.subscribers),
     },
     fanout: {
-      sizes: sizes(values.fanout, base.fanout.sizes),
+      sizes: sizes('fanout', values.fanout, base.fanout.sizes),
       seconds: positive('fanout-seconds', values['fanout-seconds'], base.fanout.seconds),
       systems: fanOutSystems(values['fanout-systems'], base.fanout.systems),
       saturation: {
-        ...(values.saturation === undefined ? base.fanout.saturation : { ...base.fanout.saturation, ...sizes(values.saturation, [])[0] }),
+        ...size('saturation', values.saturation, base.fanout.saturation),
         seconds: positive('saturation-seconds', values['saturation-seconds'], base.fanout.saturation.seconds),
       },
     },
