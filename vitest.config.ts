@@ -14,6 +14,6 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    globalSetup: ['test/setup/redis-server.ts'],
+    globalSetup: ['test/helpers/redis-server.ts'],
   },
 });

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { startApp } from './app.js';
-import { loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { startApp } from './app/start.js';
+import { loadConfig } from './infra/config.js';
+import { createLogger } from './infra/logger.js';
 
 /** Process entry: load config, start, stop on SIGTERM / SIGINT. A bad setting stops it with a message naming the variable. */
 async function main(): Promise<void> {

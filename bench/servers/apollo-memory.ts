@@ -8,7 +8,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { loadTypeDefs } from '../../src/schema.js';
+import { loadTypeDefs } from '../../src/graphql/schema.js';
 import { serveSystem } from '../lib/child.js';
 import { closeServer, listenOnLoopback } from './listen.js';
 

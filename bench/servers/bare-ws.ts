@@ -12,7 +12,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { importSPKI, jwtVerify } from 'jose';
 import { WebSocketServer } from 'ws';
 import { DEV_WEBHOOK_PRIVATE_KEY_PEM } from '../../src/emulator/dev-webhook-key.js';
-import { loadTypeDefs } from '../../src/schema.js';
+import { loadTypeDefs } from '../../src/graphql/schema.js';
 import { serveSystem } from '../lib/child.js';
 import { closeServer, listenOnLoopback } from './listen.js';
 

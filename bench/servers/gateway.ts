@@ -3,9 +3,9 @@
  * `npm start` runs it. One switch exists only here: BENCH_UPSTREAM_BATCH=false starts it with
  * `upstreamBatching: false` (one Get Schedule per schedule: the naive N+1 floor).
  */
-import { startApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { startApp, type App } from '../../src/app/start.js';
+import { loadConfig } from '../../src/infra/config.js';
+import { createLogger } from '../../src/infra/logger.js';
 import { serveSystem } from '../lib/child.js';
 
 serveSystem(async () => {

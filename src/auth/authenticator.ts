@@ -1,7 +1,7 @@
 import { createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { AuthMode } from '../config.js';
-import { ForbiddenError, UnauthenticatedError } from '../errors.js';
+import type { AuthMode } from '../infra/config.js';
+import { ForbiddenError, UnauthenticatedError } from '../infra/errors.js';
 import { OPEN_CALLER, type Caller } from './caller.js';
 
 export interface Authenticator {

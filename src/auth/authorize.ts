@@ -1,5 +1,5 @@
 import type { OperationTypeNode } from 'graphql';
-import { ForbiddenError } from '../errors.js';
+import { ForbiddenError } from '../infra/errors.js';
 import { WRITE_ROLE, type Caller } from './caller.js';
 
 /** Mutations need the write role; queries and subscriptions need only a valid token. Same rule on HTTP and WebSocket. */

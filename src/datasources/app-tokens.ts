@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UnauthenticatedError, UpstreamUnavailableError } from '../errors.js';
+import { UnauthenticatedError, UpstreamUnavailableError } from '../infra/errors.js';
 import type { WixCredentials } from './wix-http.js';
 
 const TokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().positive().optional() });

@@ -13,7 +13,7 @@ import {
   type WixSyncConfigBody,
 } from './external-calendars.dto.js';
 import type { QueryValue, WixHttpClient } from './wix-http.js';
-import { NotFoundError, WixApplicationError } from '../errors.js';
+import { NotFoundError, WixApplicationError } from '../infra/errors.js';
 
 const BASE = '/bookings/v2/external-calendars';
 /** List Events serves at most 1000 events per call (WIX-API.md §1.4). */

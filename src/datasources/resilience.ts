@@ -9,7 +9,7 @@ import {
   type IBackoff,
 } from 'cockatiel';
 import type { Logger } from 'pino';
-import type { Resilience } from '../config.js';
+import type { Resilience } from '../infra/config.js';
 
 /** Wix rate-limited, failed, timed out, or could not be reached: maybe better later. */
 export class TransientFailure extends Error {

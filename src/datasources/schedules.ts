@@ -11,7 +11,7 @@ import {
   type ScheduleQueryInput,
 } from './schedules.dto.js';
 import type { WixHttpClient } from './wix-http.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError } from '../infra/errors.js';
 
 const BASE = '/calendar/v3/schedules';
 /** Query Schedules answers at most 100 items per call (WIX-API.md §2.2). */

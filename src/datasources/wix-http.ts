@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BrokenCircuitError, TransientFailure, type UpstreamGuard } from './resilience.js';
 import { transportFor, type Transport, type TransportResponse } from './transport.js';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../infra/metrics.js';
 import {
   GatewayError,
   NotFoundError,
@@ -12,7 +12,7 @@ import {
   UpstreamUnavailableError,
   WixApplicationError,
   WixValidationError,
-} from '../errors.js';
+} from '../infra/errors.js';
 
 /** How the gateway proves who it is to Wix (WIX-API.md §4). */
 export interface WixCredentials {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { BadUserInputError, ErrorCode } from '../errors.js';
+import { BadUserInputError, ErrorCode } from '../infra/errors.js';
 
 /** A mutation's business-rule failure, reported as a `UserError` (never sent upstream). */
 export interface UserErrorData {

@@ -1,7 +1,7 @@
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.js';
-import { BadUserInputError } from '../errors.js';
-import type { BusEvent, ScheduleEventPayload, ScheduleTopic } from '../realtime/events.js';
-import type { GatewayContext } from '../context.js';
+import { BadUserInputError } from '../infra/errors.js';
+import type { BusEvent, ScheduleEventPayload, ScheduleTopic } from '../bus/events.js';
+import type { GatewayContext } from '../graphql/context.js';
 import { mayReceive } from '../auth/caller.js';
 
 const SCHEDULE_IDS_MAX = 1_000;

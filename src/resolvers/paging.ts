@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadUserInputError } from '../errors.js';
+import { BadUserInputError } from '../infra/errors.js';
 
 /**
  * GraphQL-native (Relay) paging over Wix's cursor paging.

@@ -1,4 +1,4 @@
-import { ErrorCode, NotFoundError, WixApplicationError, WixValidationError } from '../errors.js';
+import { ErrorCode, NotFoundError, WixApplicationError, WixValidationError } from '../infra/errors.js';
 import type { UserErrorData } from '../inputs/user-input.js';
 
 /**

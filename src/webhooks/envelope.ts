@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ScheduleDto, ScheduleStatus } from '../datasources/schedules.dto.js';
-import type { ScheduleChange, ScheduleTopic } from '../realtime/events.js';
+import type { ScheduleChange, ScheduleTopic } from '../bus/events.js';
 import type { JWTPayload } from 'jose';
 
 /** The schedule webhooks the gateway turns into subscriptions (WIX-API.md §2.4). */

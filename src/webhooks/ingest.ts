@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { EventBus } from '../realtime/bus.js';
-import type { Metrics } from '../metrics.js';
+import type { EventBus } from '../bus/bus.js';
+import type { Metrics } from '../infra/metrics.js';
 import { parseWebhook, WebhookShapeError } from './envelope.js';
 import { WebhookRefusal, type WebhookVerifier } from './verify.js';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Request, type Response, type Router } from 'express';
-import { ErrorCode } from '../errors.js';
-import { BODY_TOO_LARGE, BODY_UNREADABLE, INTERNAL_ERROR, graphQLStyleErrorBody } from '../http-errors.js';
+import { ErrorCode } from '../infra/errors.js';
+import { BODY_TOO_LARGE, BODY_UNREADABLE, INTERNAL_ERROR, graphQLStyleErrorBody } from '../http/errors.js';
 import { createWebhookIngest, type WebhookAnswer, type WebhookIngestOptions } from './ingest.js';
 
 export const WEBHOOK_PATH = '/webhooks/wix';

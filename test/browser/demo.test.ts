@@ -3,7 +3,7 @@ import type { BrowserContext, Locator, Page, WebSocketRoute } from 'playwright-c
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CONNECTION_IDS, DEMO_SCHEDULE_IDS } from '../../src/emulator/index.js';
 import { startTestApp } from '../helpers/app.js';
-import { chromiumOnDemand, exactly, offlineContext, watchProblems } from './browser.js';
+import { chromiumOnDemand, exactly, offlineContext, watchProblems } from '../helpers/browser.js';
 
 /** The acceptance: a rename in one page shows up in the other within a second. */
 const LIVE_WITHIN_MS = 1_000;

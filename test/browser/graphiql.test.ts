@@ -3,7 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SCHEDULE_IDS } from '../../src/emulator/index.js';
 import { startTestApp } from '../helpers/app.js';
-import { chromiumOnDemand, offlineContext, watchProblems } from './browser.js';
+import { chromiumOnDemand, offlineContext, watchProblems } from '../helpers/browser.js';
 
 let app: Awaited<ReturnType<typeof startTestApp>>;
 const chromium = chromiumOnDemand();

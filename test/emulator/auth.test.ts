@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SCHEDULE_IDS, startEmulator, type Emulator, type Schedule } from '../../src/emulator/index.js';
-import { applicationErrorCode, call, type WixErrorBody } from './helpers.js';
+import { applicationErrorCode, call, type WixErrorBody } from '../helpers/emulator.js';
 
 let emulator: Emulator;
 

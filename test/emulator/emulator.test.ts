@@ -10,7 +10,7 @@ import {
   startEmulator,
   type Connection,
 } from '../../src/emulator/index.js';
-import { call, startWebhookReceiver } from './helpers.js';
+import { call, startWebhookReceiver } from '../helpers/emulator.js';
 
 const INSTANCE_ID = '11111111-2222-4333-8444-555555555555';
 

@@ -8,7 +8,7 @@ import {
   type Emulator,
   type ExternalEvent,
 } from '../../src/emulator/index.js';
-import { call, violatedFields, type WixResponse } from './helpers.js';
+import { call, violatedFields, type WixResponse } from '../helpers/emulator.js';
 
 const EVENTS = '/bookings/v2/external-calendars/events';
 const DAY_MS = 86_400_000;

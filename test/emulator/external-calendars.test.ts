@@ -10,7 +10,7 @@ import {
   type Emulator,
   type Provider,
 } from '../../src/emulator/index.js';
-import { applicationErrorCode, call, violatedFields } from './helpers.js';
+import { applicationErrorCode, call, violatedFields } from '../helpers/emulator.js';
 
 const BASE = '/bookings/v2/external-calendars';
 let emulator: Emulator;

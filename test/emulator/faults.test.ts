@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_IDS, startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { applicationErrorCode, call } from './helpers.js';
+import { applicationErrorCode, call } from '../helpers/emulator.js';
 
 const PROVIDERS = '/bookings/v2/external-calendars/providers';
 const CONNECTIONS = '/bookings/v2/external-calendars/connections';

@@ -7,7 +7,7 @@ import {
   type Emulator,
   type Schedule,
 } from '../../src/emulator/index.js';
-import { applicationErrorCode, call, violatedFields, type WixResponse } from './helpers.js';
+import { applicationErrorCode, call, violatedFields, type WixResponse } from '../helpers/emulator.js';
 
 const SCHEDULES = '/calendar/v3/schedules';
 

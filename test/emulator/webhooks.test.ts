@@ -2,7 +2,7 @@ import { importSPKI, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookJwt, type ScheduleDomainEvent } from '../../src/emulator/webhooks.js';
 import { DEMO_SCHEDULE_IDS, startEmulator, type Emulator, type Schedule } from '../../src/emulator/index.js';
-import { call, startWebhookReceiver, type Responder, type WebhookReceiver } from './helpers.js';
+import { call, startWebhookReceiver, type Responder, type WebhookReceiver } from '../helpers/emulator.js';
 
 const SCHEDULES = '/calendar/v3/schedules';
 const RETRY_DELAYS_MS = [20, 20];

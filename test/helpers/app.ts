@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
-import { startApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { startApp, type App } from '../../src/app/start.js';
+import { loadConfig } from '../../src/infra/config.js';
 
 /** The whole gateway process as `npm start` wires it, from environment variables, on random ports. */
 export async function startTestApp(env: Record<string, string> = {}, logger: Logger = pino({ level: 'silent' })): Promise<App & { graphql: typeof graphql }> {

@@ -2,12 +2,12 @@ import { pino, type Logger } from 'pino';
 import { ApiKeyCredentials, type WixCredentials } from '../../src/datasources/wix-http.js';
 import type { Caller } from '../../src/auth/caller.js';
 import type { KeyObject } from 'node:crypto';
-import type { EventBus } from '../../src/realtime/bus.js';
-import { MemoryEventBus } from '../../src/realtime/memory-bus.js';
-import { startGateway, type Gateway } from '../../src/server.js';
+import type { EventBus } from '../../src/bus/bus.js';
+import { MemoryEventBus } from '../../src/bus/memory-bus.js';
+import { startGateway, type Gateway } from '../../src/http/server.js';
 import { WebhookVerifier } from '../../src/webhooks/verify.js';
 import { createAuthenticator, type Authenticator } from '../../src/auth/authenticator.js';
-import type { Limits, Resilience } from '../../src/config.js';
+import type { Limits, Resilience } from '../../src/infra/config.js';
 
 /** The defaults of the configuration table. */
 export const DEFAULT_LIMITS: Limits = {

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/infra/logger.js';
 
 /** A real gateway logger whose JSON lines are kept in memory for assertions. */
 export function captureLogs(level = 'debug') {

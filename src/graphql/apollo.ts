@@ -1,0 +1,174 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
+import { assertMayRun } from '../auth/authorize.js';
+import type { Metrics } from '../infra/metrics.js';
+import { jitGateway, type ExecutorKind } from './executor.js';
+import Negotiator from 'negotiator';
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { GatewayContext } from './context.js';
+import { ErrorCode, GatewayError } from '../infra/errors.js';
+
+/** Codes Apollo Server itself assigns to request errors; they are safe to show as they are. */
+const APOLLO_CLIENT_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+export interface ApolloOptions {
+  schema: GraphQLSchema;
+  httpServer: Server;
+  logger: Logger;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  metrics: Metrics;
+  sandbox: boolean;
+  introspection: boolean;
+  /** Runs when the server starts draining: closes the WebSocket endpoint. */
+  beforeDrain: () => Promise<void>;
+  /** Depth, cost, alias and directive limits (src/graphql/limits.ts). */
+  validationRules: ValidationRule[];
+  maxTokens: number;
+  executor: ExecutorKind;
+}
+
+/**
+ * Keeps a gateway error or one of Apollo's request errors as it is; anything else (a bug) is logged
+ * and replaced by a bare INTERNAL_SERVER_ERROR, so no internal message or stack reaches a client.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof GatewayError) return formatted;
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && APOLLO_CLIENT_ERROR_CODES.has(code)) return formatted;
+    logger.error({ err: original, path: formatted.path }, 'unexpected error while executing an operation');
+    return {
+      message: 'Internal server error.',
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+      ...(formatted.path ? { path: formatted.path } : {}),
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+    };
+  };
+}
+
+/** One log line and one histogram observation per operation: name, type, duration, error codes. */
+function operationLogPlugin(metrics: Metrics): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async willSendResponse({ operationName, errors, operation }) {
+          const seconds = (performance.now() - started) / 1_000;
+          const errorCodes = errors?.map((e) => e.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR) ?? [];
+          metrics.operations.observe(
+            { operation_name: metrics.operationLabel(operationName), operation_type: operation?.operation ?? 'unknown', outcome: errorCodes.length ? 'error' : 'ok' },
+            seconds,
+          );
+          contextValue.logger.info(
+            { operationName: operationName ?? null, operationType: operation?.operation ?? null, durationMs: Math.round(seconds * 1_000), errorCodes },
+            'graphql operation',
+          );
+        },
+      };
+    },
+  };
+}
+
+/** Request errors that GraphQL over HTTP answers with 200 when the response is `application/json`. */
+const DOCUMENT_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+
+/**
+ * GraphQL over HTTP: a client that accepts only the legacy `application/json` gets 200 for parse,
+ * validation and variable-coercion failures (its tooling reads errors from the body); a client that
+ * accepts `application/graphql-response+json` keeps Apollo's 400.
+ */
+function legacyJsonStatusPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ request }) {
+      return {
+        async willSendResponse({ response, errors }) {
+          if (response.http.status !== 400 || !errors?.length) return;
+          if (!errors.every((e) => DOCUMENT_ERROR_CODES.has(String(e.extensions.code)))) return;
+          const accept = request.http?.headers.get('accept');
+          const preferred = accept
+            ? new Negotiator({ headers: { accept } }).mediaType(['application/json', 'application/graphql-response+json'])
+            : 'application/json';
+          if (preferred === 'application/json') response.http.status = 200;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Every answer is the caller's own and fresh from Wix: `Cache-Control: no-store`, what Apollo's
+ * cache-control plugin sends when no field carries a cache hint (this schema sets none). That plugin
+ * is turned off because it instruments every field of every operation (it wraps each resolver of
+ * the schema, which also keeps graphql-jit from reading plain properties inline) only to compute
+ * this constant.
+ */
+function noStorePlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
+        },
+      };
+    },
+  };
+}
+
+export function createApolloServer(options: ApolloOptions): ApolloServer<GatewayContext> {
+  const { schema, httpServer, logger, formatError, metrics, sandbox, introspection, beforeDrain, validationRules, maxTokens } = options;
+  return new ApolloServer<GatewayContext>({
+    ...(options.executor === 'jit' ? { gateway: jitGateway(schema) } : { schema }),
+    introspection,
+    csrfPrevention: true,
+    stopOnTerminationSignals: false, // the process entry stops everything in order on SIGTERM / SIGINT
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    validationRules,
+    parseOptions: { maxTokens },
+    formatError,
+    logger: {
+      debug: (message) => logger.debug(message),
+      info: (message) => logger.info(message),
+      warn: (message) => logger.warn(message),
+      error: (message) => logger.error(message),
+    },
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin(),
+      {
+        async serverWillStart() {
+          return { drainServer: beforeDrain };
+        },
+      },
+      sandbox
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, footer: false })
+        : ApolloServerPluginLandingPageDisabled(),
+      operationLogPlugin(metrics),
+      {
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ operation, contextValue }) {
+              assertMayRun(contextValue.caller, operation?.operation);
+            },
+          };
+        },
+      },
+      legacyJsonStatusPlugin(),
+    ],
+  });
+}

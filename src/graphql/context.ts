@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { ExternalCalendarsApi } from '../datasources/external-calendars.js';
+import { SchedulesApi } from '../datasources/schedules.js';
+import { WixHttpClient, type WixCredentials } from '../datasources/wix-http.js';
+import { transportFor } from '../datasources/transport.js';
+import type { EventBus } from '../bus/bus.js';
+import type { UpstreamGuard } from '../datasources/resilience.js';
+import type { Metrics } from '../infra/metrics.js';
+import type { Caller } from '../auth/caller.js';
+
+/** What every resolver gets: one per operation, built the same way for HTTP and WebSocket. */
+export interface GatewayContext {
+  requestId: string;
+  /** Who is calling (the open caller when auth is not configured). */
+  caller: Caller;
+  logger: Logger;
+  wix: WixApis;
+  /** The process-wide event bus, for subscriptions. */
+  bus: EventBus;
+  /** Over WebSocket: closes the connection of a subscriber that does not keep up. */
+  onSlowConsumer: (() => void) | undefined;
+  /** Events one subscription may have waiting before its consumer counts as too slow. */
+  maxQueuedEvents: number;
+}
+
+/** The upstream APIs, created per operation so their DataLoader caches never outlive it. */
+export interface WixApis {
+  externalCalendars: ExternalCalendarsApi;
+  schedules: SchedulesApi;
+}
+
+export interface UpstreamSettings {
+  baseUrl: string;
+  /** The credentials calls of this caller use: one API key for all, or the caller's tenant's token (app mode). */
+  credentialsFor: (caller: Caller) => WixCredentials;
+  /** false: no DataLoader batching (benchmark baseline only). */
+  batch?: boolean;
+  fetch?: typeof fetch;
+}
+
+export interface ContextInput {
+  /** The caller's request id (`x-request-id`), if it sent one worth keeping. */
+  requestId?: string | undefined;
+  caller: Caller;
+  onSlowConsumer?: () => void;
+}
+
+export type ContextFactory = (input: ContextInput) => GatewayContext;
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The one context builder (STYLE.md habit 5), shared by the HTTP endpoint and graphql-ws. */
+export function createContextFactory(
+  logger: Logger,
+  upstream: UpstreamSettings,
+  guard: UpstreamGuard,
+  bus: EventBus,
+  maxQueuedEvents: number,
+  metrics: Metrics,
+): ContextFactory {
+  // One transport for every operation: a client is made per operation, its connections are not.
+  const transport = transportFor(upstream.baseUrl, upstream.fetch);
+  return ({ requestId: offered, caller, onSlowConsumer }) => {
+    const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
+    const deadline = Date.now() + guard.settings.deadlineMs;
+    // The logger and the upstream clients are made on first use: a subscriber whose events need no
+    // upstream call (most) never pays for them, and a waiting subscription holds less memory.
+    let requestLogger: Logger | undefined;
+    let wix: WixApis | undefined;
+    const context: GatewayContext = {
+      requestId,
+      caller,
+      get logger() {
+        return (requestLogger ??= logger.child({ requestId }));
+      },
+      bus,
+      onSlowConsumer,
+      maxQueuedEvents,
+      get wix() {
+        if (wix) return wix;
+        const http = new WixHttpClient({
+          baseUrl: upstream.baseUrl,
+          credentials: upstream.credentialsFor(caller),
+          guard,
+          metrics,
+          deadline,
+          logger: context.logger,
+          requestId,
+          transport,
+        });
+        wix = {
+          externalCalendars: new ExternalCalendarsApi(http),
+          schedules: new SchedulesApi(http, { batch: upstream.batch ?? true }),
+        };
+        return wix;
+      },
+    };
+    return context;
+  };
+}

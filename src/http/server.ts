@@ -1,0 +1,205 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import cors from 'cors';
+import express from 'express';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { Logger } from 'pino';
+import { createApolloServer, createErrorFormatter } from '../graphql/apollo.js';
+import type { Config } from '../infra/config.js';
+import { createContextFactory, type UpstreamSettings } from '../graphql/context.js';
+import { ErrorCode, UnauthenticatedError } from '../infra/errors.js';
+import { httpErrorHandler, sendGraphQLStyleError } from './errors.js';
+import { createMetrics, type Metrics } from '../infra/metrics.js';
+import { metricsHandler } from './metrics-endpoint.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import { OPEN_CALLER } from '../auth/caller.js';
+import { authenticateHttp, rateLimit, type HttpLocals } from './auth.js';
+import { limitRules } from '../graphql/limits.js';
+import type { EventBus } from '../bus/bus.js';
+import { startWebSocketEndpoint } from '../transports/websocket.js';
+import { createSchema } from '../graphql/schema.js';
+import { UpstreamGuard } from '../datasources/resilience.js';
+import { webhookEndpoint } from '../webhooks/route.js';
+import { explorerRoutes } from '../explorers/index.js';
+import type { WebhookVerifier } from '../webhooks/verify.js';
+
+export interface GatewayOptions {
+  config: Pick<
+    Config,
+    | 'port'
+    | 'host'
+    | 'sandbox'
+    | 'introspection'
+    | 'corsOrigins'
+    | 'bodyLimitBytes'
+    | 'instanceId'
+    | 'limits'
+    | 'resilience'
+    | 'metricsPort'
+    | 'metricsToken'
+    | 'executor'
+  >;
+  authenticator: Authenticator;
+  logger: Logger;
+  upstream: UpstreamSettings;
+  bus: EventBus;
+  webhookVerifier: WebhookVerifier;
+  /** graphql-ws: how long a socket may stay without `connection_init`; default 3 s. */
+  connectionInitWaitTimeoutMs?: number;
+  /** graphql-ws keep-alive ping interval; default 12 s. */
+  keepAliveMs?: number;
+  /** Default: a fresh registry. */
+  metrics?: Metrics;
+}
+
+export interface Gateway {
+  /** Base URL, e.g. http://127.0.0.1:4000 */
+  url: string;
+  /** Base URL of the metrics server, when METRICS_PORT moves /metrics off the main port. */
+  metricsUrl: string | undefined;
+  httpServer: Server;
+  metrics: Metrics;
+  /** Shared subscription streams and their subscribers (WebSocket). */
+  sharedSubscriptionStats(): { streams: number; consumers: number };
+  /** Stops accepting work, closes sockets (1001), lets in-flight requests finish. */
+  close(): Promise<void>;
+}
+
+/** HTTP server: express + Apollo Server and graphql-ws on /graphql, the webhook route, health endpoints. */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, logger, upstream, bus } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  const metrics = options.metrics ?? createMetrics();
+  metrics.watch(bus);
+  // POST /webhooks/wix is taken off the server before express (see webhookEndpoint).
+  const webhooks = webhookEndpoint({ verifier: options.webhookVerifier, bus, logger, metrics, instanceId: config.instanceId });
+  const httpServer = createServer((req, res) => {
+    if (!webhooks.handle(req, res)) app(req, res);
+  });
+  const schema = createSchema();
+  const guard = new UpstreamGuard(config.resilience, logger);
+  const createContext = createContextFactory(logger, upstream, guard, bus, config.limits.wsMaxQueuedEvents, metrics);
+  const formatError = createErrorFormatter(logger);
+  const validationRules = limitRules(config.limits);
+  const webSockets = startWebSocketEndpoint({
+    httpServer,
+    schema,
+    createContext,
+    authenticator: options.authenticator,
+    formatError,
+    logger,
+    metrics,
+    validationRules,
+    maxTokens: config.limits.tokens,
+    allowedOrigins: config.corsOrigins,
+    maxPayloadBytes: config.bodyLimitBytes,
+    connectionInitWaitTimeoutMs: options.connectionInitWaitTimeoutMs ?? 3_000,
+    keepAliveMs: options.keepAliveMs ?? 12_000,
+    maxSubscriptionsPerSocket: config.limits.wsMaxSubscriptions,
+    sharedExecution: config.limits.wsSharedExecution,
+  });
+  const apollo = createApolloServer({
+    schema,
+    httpServer,
+    logger,
+    formatError,
+    metrics,
+    sandbox: config.sandbox,
+    introspection: config.introspection,
+    beforeDrain: () => webSockets.close(),
+    validationRules,
+    maxTokens: config.limits.tokens,
+    executor: config.executor,
+  });
+  await apollo.start();
+  metrics.watch(bus, () => webSockets.sharedStats());
+  let stopping = false;
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    const openCircuits = guard.openCircuits();
+    const ready = !stopping && bus.isReady() && openCircuits.length === 0;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : stopping ? 'stopping' : 'not-ready', eventBus: bus.isReady(), openCircuits });
+  });
+  let metricsServer: Server | undefined;
+  if (config.metricsPort === undefined) app.get('/metrics', metricsHandler(metrics, config.metricsToken));
+  else {
+    const metricsApp = express();
+    metricsApp.disable('x-powered-by');
+    metricsApp.get('/metrics', metricsHandler(metrics, config.metricsToken));
+    metricsServer = createServer(metricsApp);
+    await listen(metricsServer, config.metricsPort, config.host);
+  }
+
+  if (config.sandbox) app.use(explorerRoutes());
+  app.use(webhooks.router);
+
+  app.use(
+    '/graphql',
+    cors({ origin: config.corsOrigins ?? true, maxAge: 600 }),
+    authenticateHttp(options.authenticator),
+    rateLimit(config.limits.ratePerMinute),
+    express.json({ limit: config.bodyLimitBytes }),
+    (req, res, next) => {
+      // express leaves the body undefined for other content types, and Apollo would answer 500:
+      // a client's wrong Content-Type is the client's error, so say so.
+      if (req.method === 'POST' && req.body === undefined) {
+        sendGraphQLStyleError(res, 415, 'POST requests must have Content-Type: application/json.', ErrorCode.BAD_REQUEST);
+        return;
+      }
+      next();
+    },
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const caller = (res.locals as Partial<HttpLocals>).caller ?? (options.authenticator.open ? OPEN_CALLER : undefined);
+        // Only a request that skipped authentication (a browser GET asking for HTML) lacks a caller.
+        if (!caller) throw new UnauthenticatedError('A bearer token is required.', 401);
+        const context = createContext({ requestId: req.get('x-request-id'), caller });
+        res.setHeader('x-request-id', context.requestId);
+        return context;
+      },
+    }),
+  );
+  app.use((req, res) => {
+    sendGraphQLStyleError(res, 404, `Nothing at ${req.method} ${req.path}.`, ErrorCode.NOT_FOUND);
+  });
+  app.use(httpErrorHandler(logger));
+
+  await listen(httpServer, config.port, config.host);
+
+  return {
+    url: urlOf(httpServer),
+    metricsUrl: metricsServer ? urlOf(metricsServer) : undefined,
+    httpServer,
+    metrics,
+    sharedSubscriptionStats: () => webSockets.sharedStats(),
+    async close() {
+      stopping = true;
+      await apollo.stop(); // closes the sockets first, then drains and closes the HTTP server
+      if (metricsServer) {
+        const server = metricsServer;
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function urlOf(server: Server): string {
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}

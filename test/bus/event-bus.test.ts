@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { encodeCursor } from '../../src/bus/cursor.js';
+import type { BusEvent, ScheduleChange } from '../../src/bus/events.js';
+import { LocalHub } from '../../src/bus/hub.js';
+import { MemoryEventBus } from '../../src/bus/memory-bus.js';
+import { subscribeWithReplay, type EventLog } from '../../src/bus/subscription.js';
+
+const change = (eventId: string, entityId = 's1', sequence = '1', topics: ScheduleChange['topics'] = ['updated']): ScheduleChange => ({
+  eventId,
+  instanceId: 'i',
+  entityId,
+  eventTime: '2026-11-22T00:00:00.000Z',
+  sequence,
+  topics,
+  schedule: { id: entityId, status: 'ACTIVE' },
+});
+
+const at = (position: number, eventId = `e${position}`): BusEvent => ({
+  ...change(eventId),
+  cursor: encodeCursor({ kind: 'm', logId: 'log', position: String(position) }),
+});
+
+async function take(iterator: AsyncIterableIterator<BusEvent>, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 1) ids.push((await iterator.next()).value.eventId);
+  return ids;
+}
+
+describe('replay joins live with no gap and no duplicate', () => {
+  it('drops live events the replay already covered and keeps those after it', async () => {
+    const hub = new LocalHub();
+    const log: EventLog = {
+      // While the log is read, events 3 and 4 arrive live; the read itself returns 2 and 3.
+      async readAfter() {
+        hub.dispatch(at(3));
+        hub.dispatch(at(4));
+        return [at(2), at(3)];
+      },
+      compare: (a, b) => Number(Buffer.from(a, 'base64url').toString().split(':')[2]) - Number(Buffer.from(b, 'base64url').toString().split(':')[2]),
+    };
+    const iterator = await subscribeWithReplay(hub, log, { since: at(1).cursor, filter: () => true });
+    hub.dispatch(at(5));
+    expect(await take(iterator, 4)).toEqual(['e2', 'e3', 'e4', 'e5']);
+    await iterator.return?.();
+    expect(hub.size).toBe(0);
+  });
+
+  it('removes its listener when the log refuses the cursor', async () => {
+    const hub = new LocalHub();
+    const log: EventLog = { readAfter: () => Promise.reject(new Error('expired')), compare: () => 0 };
+    await expect(subscribeWithReplay(hub, log, { since: at(1).cursor, filter: () => true })).rejects.toThrow('expired');
+    expect(hub.size).toBe(0);
+  });
+});
+
+describe('in-memory bus', () => {
+  it('remembers event ids for 48 hours, then forgets them', async () => {
+    let now = 0;
+    const bus = new MemoryEventBus({ now: () => now });
+    expect((await bus.publish(change('a', 's1', '1'))).verdict).toBe('accepted');
+    now = 47 * 3_600_000;
+    expect((await bus.publish(change('a', 's1', '1'))).verdict).toBe('duplicate');
+    now = 48 * 3_600_000 + 1;
+    expect((await bus.publish(change('a', 's2', '1'))).verdict).toBe('accepted');
+  });
+
+  it('counts ids forgotten early because the store was full', async () => {
+    const bus = new MemoryEventBus({ dedupeCapacity: 3 });
+    for (const id of ['a', 'b', 'c', 'd', 'e']) await bus.publish(change(id, id));
+    expect(bus.earlyEvictions()).toBe(2);
+    expect((await bus.publish(change('e', 'e'))).verdict).toBe('duplicate');
+  });
+
+  it('delivers a cancellation told twice at one sequence once per topic', async () => {
+    const bus = new MemoryEventBus();
+    const first = await bus.publish(change('u', 's1', '7', ['updated', 'cancelled']));
+    expect(first.event?.topics).toEqual(['updated', 'cancelled']);
+    expect((await bus.publish(change('c', 's1', '7', ['cancelled']))).verdict).toBe('stale');
+    const other = new MemoryEventBus();
+    await other.publish(change('c', 's1', '7', ['cancelled']));
+    const late = await other.publish(change('u', 's1', '7', ['updated', 'cancelled']));
+    expect(late).toMatchObject({ verdict: 'accepted', event: { topics: ['updated'] } });
+  });
+
+  it('replays from a cursor and expires cursors of another log or past its size', async () => {
+    const bus = new MemoryEventBus({ logSize: 3 });
+    const cursors: string[] = [];
+    for (let n = 1; n <= 5; n += 1) cursors.push((await bus.publish(change(`e${n}`, `s${n}`))).event?.cursor ?? '');
+    expect((await bus.readAfter(cursors[2] ?? '')).map((e) => e.eventId)).toEqual(['e4', 'e5']);
+    expect((await bus.readAfter(cursors[1] ?? '')).map((e) => e.eventId)).toEqual(['e3', 'e4', 'e5']);
+    await expect(bus.readAfter(cursors[0] ?? '')).rejects.toMatchObject({ code: 'CURSOR_EXPIRED' });
+    await expect(new MemoryEventBus().readAfter(cursors[4] ?? '')).rejects.toMatchObject({ code: 'CURSOR_EXPIRED' });
+  });
+});
+
+describe('in-memory bus at the capacity of its dedupe store', () => {
+  /** Microseconds per publish of `count` new events, each for its own schedule. */
+  async function publishing(bus: MemoryEventBus, from: number, count: number): Promise<number> {
+    const started = performance.now();
+    for (let i = from; i < from + count; i += 1) await bus.publish(change(`evt-${i}`, `s-${i % 5_000}`, String(i + 1)));
+    return ((performance.now() - started) * 1_000) / count;
+  }
+
+  it('publishes about as fast when full (evicting the oldest id each time) as before', async () => {
+    const bus = new MemoryEventBus({ dedupeCapacity: 50_000 });
+    await publishing(bus, 0, 20_000); // warm-up
+    const belowCapacity = await publishing(bus, 20_000, 20_000);
+    await publishing(bus, 40_000, 40_000);
+    const atCapacity = await publishing(bus, 80_000, 40_000);
+    expect(bus.earlyEvictions()).toBe(70_000);
+    // Before, finding the oldest id walked over every id deleted since V8 last compacted the Map.
+    expect(atCapacity).toBeLessThan(Math.max(3 * belowCapacity, 5));
+  }, 60_000);
+});
