@@ -56,7 +56,12 @@ const FULL: Omit<BenchOptions, 'mode' | 'scenarios' | 'outDir' | 'outName' | 'pr
 const QUICK: typeof FULL = {
   query: { schedules: 30, connectionsPerSchedule: 2, connections: 10, warmupSeconds: 1, seconds: 3 },
   ingest: { connections: 10, warmup: 100, webhooks: 500, subscribers: [0, 200], schedules: 1_000 },
-  fanout: { sizes: [{ subscribers: 200, rate: 10 }], seconds: 3, systems: [...FAN_OUT_SYSTEMS], saturation: { subscribers: 200, rate: 100, seconds: 2 } },
+  fanout: {
+    sizes: [{ subscribers: 200, rate: 10 }],
+    seconds: 3,
+    systems: [...FAN_OUT_SYSTEMS],
+    saturation: { subscribers: 200, rate: 100, seconds: 2 },
+  },
   redis: { subscribers: 200, rate: 10, seconds: 3 },
 };
 
@@ -111,7 +116,8 @@ function fanOutSystems(value: string | undefined, fallback: FanOutSystem[]): Fan
   if (value === undefined) return fallback;
   return value.split(',').map((item) => {
     const name = item.trim();
-    if (!(FAN_OUT_SYSTEMS as readonly string[]).includes(name)) throw new Error(`--fanout-systems: unknown system ${name} (known: ${FAN_OUT_SYSTEMS.join(', ')})`);
+    if (!(FAN_OUT_SYSTEMS as readonly string[]).includes(name))
+      throw new Error(`--fanout-systems: unknown system ${name} (known: ${FAN_OUT_SYSTEMS.join(', ')})`);
     return name as FanOutSystem;
   });
 }
@@ -145,7 +151,8 @@ export function parseOptions(argv: string[], benchDir: string): BenchOptions | '
   const base = values.quick ? QUICK : FULL;
   const scenarios = values.only === undefined ? [...SCENARIOS] : values.only.split(',').map((name) => name.trim());
   for (const name of scenarios) {
-    if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`--only: unknown scenario ${name} (known: ${SCENARIOS.join(', ')})`);
+    if (!(SCENARIOS as readonly string[]).includes(name))
+      throw new Error(`--only: unknown scenario ${name} (known: ${SCENARIOS.join(', ')})`);
   }
   return {
     mode: values.quick ? 'quick' : 'full',

@@ -28,7 +28,12 @@ function ownerOf(url: string, functionName: string): string {
 
 function table(title: string, totals: Map<string, number>, all: number, top: number): string {
   const rows = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
-  return [title, ...rows.map(([name, micros]) => `${((micros / all) * 100).toFixed(1).padStart(5)}%  ${(micros / 1_000).toFixed(0).padStart(7)} ms  ${name}`)].join('\n');
+  return [
+    title,
+    ...rows.map(
+      ([name, micros]) => `${((micros / all) * 100).toFixed(1).padStart(5)}%  ${(micros / 1_000).toFixed(0).padStart(7)} ms  ${name}`,
+    ),
+  ].join('\n');
 }
 
 const [file, topArgument] = process.argv.slice(2);

@@ -16,7 +16,10 @@ import { runRedis } from './scenarios/redis.js';
 
 const BENCH_DIR = fileURLToPath(new URL('./', import.meta.url));
 
-const SCENARIO_RUNNERS: Record<ScenarioId, { title: string; run: (options: BenchOptions, context: SystemContext) => Promise<ScenarioResult> }> = {
+const SCENARIO_RUNNERS: Record<
+  ScenarioId,
+  { title: string; run: (options: BenchOptions, context: SystemContext) => Promise<ScenarioResult> }
+> = {
   query: { title: '1. Query path', run: runQueryPath },
   ingest: { title: '2. Webhook ingest', run: runIngest },
   fanout: { title: '3. Fan-out', run: runFanOut },
@@ -57,7 +60,11 @@ async function main(): Promise<number> {
     }
   }
   machine.loadAtEnd = loadNow();
-  const written = writeReport({ machine, mode: options.mode, options, durationSeconds: (Date.now() - startedAt) / 1_000, scenarios }, options.outDir, options.outName);
+  const written = writeReport(
+    { machine, mode: options.mode, options, durationSeconds: (Date.now() - startedAt) / 1_000, scenarios },
+    options.outDir,
+    options.outName,
+  );
   log(`wrote ${written.markdown} and ${written.json} in ${Math.round((Date.now() - startedAt) / 1_000)} s`);
   return failed ? 1 : 0;
 }

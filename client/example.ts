@@ -12,7 +12,12 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type GraphQLFormattedError } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { RenameScheduleDocument, ScheduleUpdatedDocument, SchedulesDocument, type ScheduleUpdatedSubscription } from './__generated__/graphql.js';
+import {
+  RenameScheduleDocument,
+  ScheduleUpdatedDocument,
+  SchedulesDocument,
+  type ScheduleUpdatedSubscription,
+} from './__generated__/graphql.js';
 
 type Variables = Record<string, unknown>;
 
@@ -77,13 +82,18 @@ async function main(url: string): Promise<void> {
   const connected = new Promise<void>((resolve) => gateway.ws.on('connected', () => resolve()));
   const event = new Promise<ScheduleUpdatedSubscription['scheduleUpdated']>((resolve, reject) => {
     // Keep each event's `cursor`: subscribe again with `since: cursor` after a reconnect to miss nothing.
-    const stop = subscribe(gateway, ScheduleUpdatedDocument, { scheduleIds: [schedule.id] }, {
-      next: (data) => {
-        stop();
-        resolve(data.scheduleUpdated);
+    const stop = subscribe(
+      gateway,
+      ScheduleUpdatedDocument,
+      { scheduleIds: [schedule.id] },
+      {
+        next: (data) => {
+          stop();
+          resolve(data.scheduleUpdated);
+        },
+        error: reject,
       },
-      error: reject,
-    });
+    );
   });
   // A subscription sees the changes made after it started: rename once the socket is up.
   await connected;

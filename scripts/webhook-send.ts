@@ -40,7 +40,9 @@ function fail(message: string): never {
 
 if (values['generate-key']) {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2_048 });
-  process.stdout.write(`${privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()}${publicKey.export({ type: 'spki', format: 'pem' }).toString()}`);
+  process.stdout.write(
+    `${privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()}${publicKey.export({ type: 'spki', format: 'pem' }).toString()}`,
+  );
   process.exit(0);
 }
 
@@ -79,7 +81,17 @@ const token = await createWebhookJwt({
 try {
   const response = await fetch(values.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: token });
   const answer = await response.text();
-  console.log(JSON.stringify({ url: values.url, eventId: values['event-id'], scheduleId, type, sequence: values.sequence, status: response.status, answer }));
+  console.log(
+    JSON.stringify({
+      url: values.url,
+      eventId: values['event-id'],
+      scheduleId,
+      type,
+      sequence: values.sequence,
+      status: response.status,
+      answer,
+    }),
+  );
   process.exit(response.ok ? 0 : 1);
 } catch (error) {
   fail(`could not reach ${values.url}: ${error instanceof Error ? error.message : String(error)}`);

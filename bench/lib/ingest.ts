@@ -63,7 +63,12 @@ export function ingestWebhooks(options: BenchOptions['ingest'], threads: number)
 }
 
 /** Drives the webhooks through autocannon, each body once, noting when each was handed to a socket. */
-async function drive(url: string, webhooks: readonly SignedWebhook[], connections: number, sentAt?: Map<string, number>): Promise<LoadSummary> {
+async function drive(
+  url: string,
+  webhooks: readonly SignedWebhook[],
+  connections: number,
+  sentAt?: Map<string, number>,
+): Promise<LoadSummary> {
   let next = 0;
   return runLoad({
     url: `${url}/webhooks/wix`,
@@ -109,10 +114,16 @@ export async function measureIngest(params: IngestParams): Promise<IngestRun> {
         watchers.set(id, (watchers.get(id) ?? 0) + 1);
         return { scheduleIds: [id] };
       });
-      pool = await SubscriberPool.open({ url: wsUrl(system), query: SCHEDULE_UPDATED_SUBSCRIPTION, variables, threads: params.clientThreads });
+      pool = await SubscriberPool.open({
+        url: wsUrl(system),
+        query: SCHEDULE_UPDATED_SUBSCRIPTION,
+        variables,
+        threads: params.clientThreads,
+      });
       await waitForCounter(system, 'subscriptions', subscribers);
     }
-    const deliveriesOf = (webhooks: readonly SignedWebhook[]) => webhooks.reduce((sum, webhook) => sum + (watchers.get(webhook.scheduleId) ?? 0), 0);
+    const deliveriesOf = (webhooks: readonly SignedWebhook[]) =>
+      webhooks.reduce((sum, webhook) => sum + (watchers.get(webhook.scheduleId) ?? 0), 0);
 
     await drive(system.url, params.warmup, params.connections);
     await sleep(1_000);

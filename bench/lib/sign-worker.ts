@@ -14,6 +14,8 @@ const job = workerData as SignJob;
 const privateKey = createPrivateKey(DEV_WEBHOOK_PRIVATE_KEY_PEM);
 const tokens: string[] = [];
 for (const event of job.events) {
-  tokens.push(await createWebhookJwt({ privateKey, appId: DEFAULT_APP_ID, instanceId: DEFAULT_INSTANCE_ID, eventType: job.eventType, event }));
+  tokens.push(
+    await createWebhookJwt({ privateKey, appId: DEFAULT_APP_ID, instanceId: DEFAULT_INSTANCE_ID, eventType: job.eventType, event }),
+  );
 }
 parentPort?.postMessage(tokens);

@@ -45,7 +45,15 @@ if (!port) throw new Error('subscriber-worker runs as a worker thread');
 const EVENT_ID = '"eventId":"';
 const PROGRESS_EVERY_MS = 200;
 
-const state: Omit<SubscriberProgress, 'kind'> = { opened: 0, subscribed: 0, failed: 0, closed: 0, received: 0, invalid: 0, firstProblem: undefined };
+const state: Omit<SubscriberProgress, 'kind'> = {
+  opened: 0,
+  subscribed: 0,
+  failed: 0,
+  closed: 0,
+  received: 0,
+  invalid: 0,
+  firstProblem: undefined,
+};
 const sockets: WebSocket[] = [];
 let receipts = new Map<string, number[]>();
 
@@ -84,7 +92,9 @@ function openOne(index: number): Promise<void> {
         state.received += 1;
         if (!checked) {
           checked = true;
-          const message = JSON.parse(text) as { payload?: { errors?: unknown; data?: { scheduleUpdated?: { schedule?: { id?: unknown } } } } };
+          const message = JSON.parse(text) as {
+            payload?: { errors?: unknown; data?: { scheduleUpdated?: { schedule?: { id?: unknown } } } };
+          };
           if (message.payload?.errors || typeof message.payload?.data?.scheduleUpdated?.schedule?.id !== 'string') problem(text);
         }
       } else if (head.includes('"type":"connection_ack"')) {

@@ -26,7 +26,15 @@ export class SubscriberPool {
 
   private constructor(workers: Worker[]) {
     this.#workers = workers;
-    this.#progress = workers.map(() => ({ opened: 0, subscribed: 0, failed: 0, closed: 0, received: 0, invalid: 0, firstProblem: undefined }));
+    this.#progress = workers.map(() => ({
+      opened: 0,
+      subscribed: 0,
+      failed: 0,
+      closed: 0,
+      received: 0,
+      invalid: 0,
+      firstProblem: undefined,
+    }));
     workers.forEach((worker, index) => {
       worker.on('message', (message: SubscriberProgress | SubscriberReceipts) => {
         if (message.kind === 'progress') this.#progress[index] = message;
@@ -53,11 +61,17 @@ export class SubscriberPool {
     });
     const pool = new SubscriberPool(workers);
     const expected = options.variables.length;
-    await pool.waitFor((totals) => totals.subscribed + totals.failed + totals.closed >= expected, options.timeoutMs ?? 120_000, 'subscribers to connect');
+    await pool.waitFor(
+      (totals) => totals.subscribed + totals.failed + totals.closed >= expected,
+      options.timeoutMs ?? 120_000,
+      'subscribers to connect',
+    );
     const totals = pool.totals();
     if (totals.subscribed < expected || totals.failed > 0) {
       await pool.close();
-      throw new Error(`only ${totals.subscribed} of ${expected} subscribers connected (${totals.failed} failed, ${totals.closed} closed): ${totals.firstProblem ?? ''}`);
+      throw new Error(
+        `only ${totals.subscribed} of ${expected} subscribers connected (${totals.failed} failed, ${totals.closed} closed): ${totals.firstProblem ?? ''}`,
+      );
     }
     return pool;
   }

@@ -32,7 +32,10 @@ export async function signWebhooks(schedules: readonly Schedule[], count: number
     if (!template) throw new Error('no schedules to send webhooks for');
     lastSequence += 1;
     const sequence = String(lastSequence);
-    const { event } = scheduleUpdatedEvent({ ...template, name: `${template.name} (${sequence})`, revision: sequence, updatedDate: new Date().toISOString() }, sequence);
+    const { event } = scheduleUpdatedEvent(
+      { ...template, name: `${template.name} (${sequence})`, revision: sequence, updatedDate: new Date().toISOString() },
+      sequence,
+    );
     event.id = randomUUID();
     return event;
   });
@@ -94,16 +97,20 @@ export async function sendAtRate(baseUrl: string, webhooks: readonly SignedWebho
       new Promise<void>((resolve) => {
         const start = now();
         sentAt.set(webhook.eventId, start);
-        const req = request(target, { method: 'POST', agent, headers: { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(webhook.body) } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            ackMs.push(now() - start);
-            const text = Buffer.concat(chunks).toString();
-            count(res.statusCode === 200 ? (/"status":"(\w+)"/.exec(text)?.[1] ?? 'ok') : `http ${res.statusCode}`);
-            resolve();
-          });
-        });
+        const req = request(
+          target,
+          { method: 'POST', agent, headers: { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(webhook.body) } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () => {
+              ackMs.push(now() - start);
+              const text = Buffer.concat(chunks).toString();
+              count(res.statusCode === 200 ? (/"status":"(\w+)"/.exec(text)?.[1] ?? 'ok') : `http ${res.statusCode}`);
+              resolve();
+            });
+          },
+        );
         req.on('error', (error) => {
           count(`error ${error.message}`);
           resolve();

@@ -38,7 +38,9 @@ export function deliveryProblems(label: string, run: DeliveryRun): string[] {
   const problems: string[] = [];
   const refused = Object.entries(run.outcomes).filter(([outcome]) => outcome !== 'accepted');
   if (refused.length > 0) {
-    problems.push(`${label}: of ${count(run.webhooks)} webhooks, ${refused.map(([outcome, n]) => `${n} ${outcome}`).join(', ')} (the rest accepted).`);
+    problems.push(
+      `${label}: of ${count(run.webhooks)} webhooks, ${refused.map(([outcome, n]) => `${n} ${outcome}`).join(', ')} (the rest accepted).`,
+    );
   }
   if (run.delivered < run.expected) problems.push(`${label}: ${count(run.expected - run.delivered)} deliveries missing.`);
   if (run.invalidMessages > 0) problems.push(`${label}: ${run.invalidMessages} malformed messages, first: ${run.firstProblem ?? ''}`);
@@ -69,7 +71,13 @@ export async function runFanOut(options: BenchOptions, context: SystemContext): 
     unshared: () => startGatewayProcess(`gateway-unshared-${suffix}-${subscribers}`, context, { WS_SHARED_EXECUTION: 'false' }),
     bare: () => startBare(`bare-${suffix}-${subscribers}`, context),
   });
-  const measure = async (system: FanOutSystem, subscribers: number, rate: number, seconds: number, suffix: string): Promise<DeliveryRun> => {
+  const measure = async (
+    system: FanOutSystem,
+    subscribers: number,
+    rate: number,
+    seconds: number,
+    suffix: string,
+  ): Promise<DeliveryRun> => {
     log(`fan-out${suffix === 'fanout' ? '' : ' at saturation'}: ${LABELS[system]}, ${subscribers} subscribers, ${rate} webhooks/s`);
     const started = await scope.start(starters(subscribers, suffix)[system]());
     return measureDelivery({
@@ -93,7 +101,10 @@ export async function runFanOut(options: BenchOptions, context: SystemContext): 
     if (saturation.subscribers > 0 && saturation.rate > 0) {
       // Executing once per subscriber is the anchor's way already: the unshared gateway adds nothing here.
       for (const system of options.fanout.systems.filter((name) => name !== 'unshared')) {
-        saturated.push({ system: LABELS[system], run: await measure(system, saturation.subscribers, saturation.rate, saturation.seconds, 'saturation') });
+        saturated.push({
+          system: LABELS[system],
+          run: await measure(system, saturation.subscribers, saturation.rate, saturation.seconds, 'saturation'),
+        });
       }
     }
   } finally {
@@ -185,7 +196,9 @@ export async function runFanOut(options: BenchOptions, context: SystemContext): 
       '"messages/s" is deliveries over the time from the first webhook sent to the last delivery, next to what the webhooks asked for (rate × subscribers). ' +
         'Where it falls short, the system could not keep up: events queue, and latency grows with the length of the run (p99 and max then measure the backlog, not the cost of one event).',
       'CPU is the share of one core during the webhooks: the system under test, and the runner (all client sockets and the webhook sender).',
-      ...rows.filter(({ run }) => !keptUp(run)).map(({ system, run }) => `${system} did not keep up with ${count(run.subscribers)} subscribers at ${run.rate} webhooks/s.`),
+      ...rows
+        .filter(({ run }) => !keptUp(run))
+        .map(({ system, run }) => `${system} did not keep up with ${count(run.subscribers)} subscribers at ${run.rate} webhooks/s.`),
       ...rows.flatMap(({ system, run }) => deliveryProblems(`${system}, ${count(run.subscribers)} subscribers`, run)),
       ...(saturated.length === 0
         ? []
@@ -195,7 +208,9 @@ export async function runFanOut(options: BenchOptions, context: SystemContext): 
           ]),
     ],
     repeats: Object.fromEntries(
-      rows.filter(({ system }) => system === GATEWAY).map(({ run }) => [deliveryRepeat(run.subscribers, run.rate, options.fanout.seconds), run.latency.p50]),
+      rows
+        .filter(({ system }) => system === GATEWAY)
+        .map(({ run }) => [deliveryRepeat(run.subscribers, run.rate, options.fanout.seconds), run.latency.p50]),
     ),
     details: { rows, saturated },
   };

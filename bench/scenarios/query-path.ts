@@ -9,7 +9,13 @@ import { percent } from '../lib/format.js';
 import { log } from '../lib/log.js';
 import { formatNoise, watchNoise, type Noise } from '../lib/noise.js';
 import { round, sleep } from '../lib/stats.js';
-import { DEV_WEBHOOK_PUBLIC_KEY_PEM, startApolloMemory, startEmulatorProcess, startGatewayProcess, type SystemContext } from '../lib/systems.js';
+import {
+  DEV_WEBHOOK_PUBLIC_KEY_PEM,
+  startApolloMemory,
+  startEmulatorProcess,
+  startGatewayProcess,
+  type SystemContext,
+} from '../lib/systems.js';
 
 /**
  * Every connection with its sync settings and its schedule: the page a calendar-settings screen
@@ -79,9 +85,21 @@ interface Measured {
   noise: Noise | null;
 }
 
-async function measure(label: string, system: SystemProcess, emulator: SystemProcess | undefined, options: BenchOptions): Promise<Measured> {
+async function measure(
+  label: string,
+  system: SystemProcess,
+  emulator: SystemProcess | undefined,
+  options: BenchOptions,
+): Promise<Measured> {
   const { connections, warmupSeconds, seconds } = options.query;
-  const load = { url: `${system.url}/graphql`, method: 'POST', headers: HEADERS, body: BODY, connections, verifyBody: (body: string) => !body.includes('"errors"') };
+  const load = {
+    url: `${system.url}/graphql`,
+    method: 'POST',
+    headers: HEADERS,
+    body: BODY,
+    connections,
+    verifyBody: (body: string) => !body.includes('"errors"'),
+  };
   log(`${label}: measuring`);
   // Upstream calls per request, exactly: a few requests one at a time on an idle system, counted
   // by the gateway itself.
@@ -140,12 +158,15 @@ export async function runQueryPath(options: BenchOptions, context: SystemContext
     const { answer, bytes } = await ask(gateway.url);
     const list = answer.data?.connections?.connections ?? [];
     if (answer.errors || list.length !== schedules * connectionsPerSchedule || list.some((item) => item.schedule === null)) {
-      throw new Error(`the gateway's answer is not ${schedules * connectionsPerSchedule} connections with their schedules: ${JSON.stringify(answer).slice(0, 500)}`);
+      throw new Error(
+        `the gateway's answer is not ${schedules * connectionsPerSchedule} connections with their schedules: ${JSON.stringify(answer).slice(0, 500)}`,
+      );
     }
     const fieldsPerConnection = leavesOf(list) / list.length;
 
     const ceiling = await scope.start(startApolloMemory({ connections: answer.data?.connections }, context));
-    if (!isDeepStrictEqual((await ask(ceiling.url)).answer, answer)) throw new Error('Apollo from memory does not answer what the gateway answers');
+    if (!isDeepStrictEqual((await ask(ceiling.url)).answer, answer))
+      throw new Error('Apollo from memory does not answer what the gateway answers');
     const ceilingRow = await measure('Apollo Server 5 from memory (ceiling)', ceiling, undefined, options);
     await ceiling.stop();
 
@@ -154,12 +175,16 @@ export async function runQueryPath(options: BenchOptions, context: SystemContext
 
     // The same gateway on graphql-js's own execution (the switch kept beside the compiled default).
     const plain = await scope.start(startGatewayProcess('gateway-graphql-js', context, { ...upstreamEnv, EXECUTOR: 'graphql-js' }));
-    if (!isDeepStrictEqual((await ask(plain.url)).answer, answer)) throw new Error('the gateway on graphql-js does not answer what the default one answers');
+    if (!isDeepStrictEqual((await ask(plain.url)).answer, answer))
+      throw new Error('the gateway on graphql-js does not answer what the default one answers');
     const plainRow = await measure('gateway over the emulator, batched, EXECUTOR=graphql-js', plain, emulator, options);
     await plain.stop();
 
-    const unbatched = await scope.start(startGatewayProcess('gateway-unbatched', context, { ...upstreamEnv, BENCH_UPSTREAM_BATCH: 'false' }));
-    if (!isDeepStrictEqual((await ask(unbatched.url)).answer, answer)) throw new Error('the unbatched gateway does not answer what the batched one answers');
+    const unbatched = await scope.start(
+      startGatewayProcess('gateway-unbatched', context, { ...upstreamEnv, BENCH_UPSTREAM_BATCH: 'false' }),
+    );
+    if (!isDeepStrictEqual((await ask(unbatched.url)).answer, answer))
+      throw new Error('the unbatched gateway does not answer what the batched one answers');
     const unbatchedRow = await measure('gateway over the emulator, batching off (N+1)', unbatched, emulator, options);
 
     const measured = [ceilingRow, batchedRow, plainRow, unbatchedRow];

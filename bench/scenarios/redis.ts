@@ -31,7 +31,14 @@ interface IngestRow {
 export async function runRedis(options: BenchOptions, context: SystemContext): Promise<ScenarioResult> {
   const title = '4. Two instances on Redis';
   if (!redisServerInstalled()) {
-    return { id: 'redis', title, setup: '', tables: [], notes: [], skipped: 'redis-server is not installed (`npm run test:setup` installs it)' };
+    return {
+      id: 'redis',
+      title,
+      setup: '',
+      tables: [],
+      notes: [],
+      skipped: 'redis-server is not installed (`npm run test:setup` installs it)',
+    };
   }
   const { subscribers, rate, seconds } = options.redis;
   const schedules = benchSchedules(SCHEDULES);
@@ -42,7 +49,16 @@ export async function runRedis(options: BenchOptions, context: SystemContext): P
     const deliveries: DeliveryRow[] = [];
     const deliver = async (setup: string, publishTo: SystemProcess, subscribeTo: SystemProcess, stop: () => Promise<void>) => {
       log(`redis: ${setup}`);
-      const run = await measureDelivery({ publishTo, subscribeTo, subscribers, rate, seconds, clientThreads: options.clientThreads, schedules, stop });
+      const run = await measureDelivery({
+        publishTo,
+        subscribeTo,
+        subscribers,
+        rate,
+        seconds,
+        clientThreads: options.clientThreads,
+        schedules,
+        stop,
+      });
       deliveries.push({ setup, run });
     };
 
@@ -141,7 +157,9 @@ export async function runRedis(options: BenchOptions, context: SystemContext): P
         'redis-server’s own CPU is not shown.',
         ...deliveries.filter(({ run }) => !keptUp(run)).map(({ setup }) => `${setup}: did not keep up with the webhook rate.`),
         ...deliveries.flatMap(({ setup, run }) => deliveryProblems(setup, run)),
-        ...ingests.filter(({ run }) => (run.verdicts.accepted ?? 0) < run.load.requests || run.load.failed > 0).map(({ setup, run }) => `ingest, ${setup}: verdicts ${JSON.stringify(run.verdicts)}, ${run.load.failed} failed requests.`),
+        ...ingests
+          .filter(({ run }) => (run.verdicts.accepted ?? 0) < run.load.requests || run.load.failed > 0)
+          .map(({ setup, run }) => `ingest, ${setup}: verdicts ${JSON.stringify(run.verdicts)}, ${run.load.failed} failed requests.`),
       ],
       repeats: {
         ...(base ? { [deliveryRepeat(subscribers, rate, seconds)]: base.latency.p50 } : {}),

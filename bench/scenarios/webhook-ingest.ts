@@ -37,14 +37,18 @@ export async function runIngest(options: BenchOptions, context: SystemContext): 
       ] as const) {
         log(`ingest: ${label}, ${subscriberCount} subscribers`);
         const system = await scope.start(start());
-        rows.push({ system: label, run: await measureIngest({ ...params, system, subscribers: subscriberCount, stop: () => system.stop() }) });
+        rows.push({
+          system: label,
+          run: await measureIngest({ ...params, system, subscribers: subscriberCount, stop: () => system.stop() }),
+        });
       }
     }
   } finally {
     await scope.stopAll();
   }
 
-  const bareRate = (subscriberCount: number) => rows.find((row) => row.system === BARE && row.run.subscribers === subscriberCount)?.run.load.perSecond ?? Number.NaN;
+  const bareRate = (subscriberCount: number) =>
+    rows.find((row) => row.system === BARE && row.run.subscribers === subscriberCount)?.run.load.perSecond ?? Number.NaN;
   return {
     id: 'ingest',
     title: '2. Webhook ingest',
@@ -89,7 +93,10 @@ export async function runIngest(options: BenchOptions, context: SystemContext): 
       'Delivery latency is from autocannon handing a webhook to its socket to the subscriber reading the event.',
       ...rows
         .filter(({ run }) => (run.verdicts.accepted ?? 0) < run.load.requests || run.load.failed > 0 || run.delivered < run.expected)
-        .map(({ system, run }) => `${system}, ${run.subscribers} subscribers: verdicts ${JSON.stringify(run.verdicts)}, ${run.load.failed} failed requests, ${run.delivered} of ${run.expected} delivered.`),
+        .map(
+          ({ system, run }) =>
+            `${system}, ${run.subscribers} subscribers: verdicts ${JSON.stringify(run.verdicts)}, ${run.load.failed} failed requests, ${run.delivered} of ${run.expected} delivered.`,
+        ),
     ],
     repeats: Object.fromEntries(
       rows.filter(({ system, run }) => system === GATEWAY && run.subscribers === 0).map(({ run }) => [INGEST_REPEAT, run.load.perSecond]),

@@ -83,7 +83,10 @@ interface JwtData {
 
 serveSystem(async () => {
   // The key imported once, as a WebCrypto key (what jose verifies with).
-  const publicKey = await importSPKI(createPublicKey(DEV_WEBHOOK_PRIVATE_KEY_PEM).export({ type: 'spki', format: 'pem' }).toString(), 'RS256');
+  const publicKey = await importSPKI(
+    createPublicKey(DEV_WEBHOOK_PRIVATE_KEY_PEM).export({ type: 'spki', format: 'pem' }).toString(),
+    'RS256',
+  );
   const pubsub = new PubSub();
   const seen = new Set<string>();
   const counts = { accepted: 0, duplicate: 0, refused: 0 };
@@ -145,7 +148,13 @@ serveSystem(async () => {
   const url = await listenOnLoopback(httpServer);
   return {
     url,
-    counters: () => ({ subscriptions: pubsub.size, sockets: wsServer.clients.size, 'webhooks.accepted': counts.accepted, 'webhooks.duplicate': counts.duplicate, 'webhooks.refused': counts.refused }),
+    counters: () => ({
+      subscriptions: pubsub.size,
+      sockets: wsServer.clients.size,
+      'webhooks.accepted': counts.accepted,
+      'webhooks.duplicate': counts.duplicate,
+      'webhooks.refused': counts.refused,
+    }),
     async close() {
       await graphqlWs.dispose();
       await closeServer(httpServer);

@@ -26,7 +26,8 @@ async function counters(app: App): Promise<Record<string, number>> {
   // Subscribers sharing one execution each count here (the bus sees one listener per share).
   for (const value of (await metrics.subscriptions.get()).values) result.subscriptions = value.value;
   for (const value of (await metrics.upstreamCalls.get()).values) {
-    if (value.metricName === 'gateway_upstream_call_duration_seconds_count') result.upstreamCalls = (result.upstreamCalls ?? 0) + value.value;
+    if (value.metricName === 'gateway_upstream_call_duration_seconds_count')
+      result.upstreamCalls = (result.upstreamCalls ?? 0) + value.value;
   }
   for (const value of (await metrics.webhooks.get()).values) {
     const key = `webhooks.${String(value.labels.verdict)}`;

@@ -63,7 +63,12 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     upstream = { baseUrl: config.wix.baseUrl, credentialsFor: () => credentials, batch };
     logger.info({ wixApiUrl: config.wix.baseUrl, siteId: config.wix.siteId }, 'using the Wix REST API with an API key');
   } else {
-    const tokens = new AppTokenProvider({ baseUrl: config.wix.baseUrl, appId: config.wix.appId, appSecret: config.wix.appSecret, timeoutMs: config.resilience.timeoutMs });
+    const tokens = new AppTokenProvider({
+      baseUrl: config.wix.baseUrl,
+      appId: config.wix.appId,
+      appSecret: config.wix.appSecret,
+      timeoutMs: config.resilience.timeoutMs,
+    });
     const fallbackTenant = config.instanceId;
     upstream = {
       baseUrl: config.wix.baseUrl,
@@ -71,7 +76,10 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       credentialsFor: (caller) => new AppInstanceCredentials(tokens, caller.tenant ?? fallbackTenant ?? ''),
       batch,
     };
-    logger.info({ wixApiUrl: config.wix.baseUrl, appId: config.wix.appId }, 'using the Wix REST API as an app, with an access token per app instance');
+    logger.info(
+      { wixApiUrl: config.wix.baseUrl, appId: config.wix.appId },
+      'using the Wix REST API as an app, with an access token per app instance',
+    );
   }
   if (webhookKeys.length === 0) {
     logger.warn('WIX_WEBHOOK_PUBLIC_KEY is not set: every webhook will be answered 401 and no live updates will flow');
@@ -85,14 +93,25 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
         : 'no caller authentication configured (AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY or AUTH_JWKS_URL): the gateway is open, for development only',
     );
   } else if (emulator && config.auth.secret) {
-    logger.info({ devToken: await devToken(config.auth.secret, config.auth, emulator.instanceId) }, 'emulator mode: a development token for the demo tenant (Authorization: Bearer <devToken>), valid 24 h');
+    logger.info(
+      { devToken: await devToken(config.auth.secret, config.auth, emulator.instanceId) },
+      'emulator mode: a development token for the demo tenant (Authorization: Bearer <devToken>), valid 24 h',
+    );
   }
 
   let bus: EventBus | undefined;
   try {
     const metrics = createMetrics();
     bus = await createEventBus(config, logger, metrics);
-    const gateway = await startGateway({ config, logger, upstream, bus, metrics, authenticator, webhookVerifier: new WebhookVerifier(webhookKeys) });
+    const gateway = await startGateway({
+      config,
+      logger,
+      upstream,
+      bus,
+      metrics,
+      authenticator,
+      webhookVerifier: new WebhookVerifier(webhookKeys),
+    });
     emulator?.setWebhookUrl(`${gateway.url}/webhooks/wix`);
     const started = bus;
     return {
@@ -113,8 +132,16 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
 }
 
 /** A ready-to-paste token for the emulator's demo tenant, with the write role. */
-async function devToken(secret: string, auth: { issuer?: string | undefined; audience?: string | undefined; tenantClaim: string }, tenant: string): Promise<string> {
-  let jwt = new SignJWT({ [auth.tenantClaim]: tenant, roles: [WRITE_ROLE] }).setProtectedHeader({ alg: 'HS256' }).setSubject('dev').setIssuedAt().setExpirationTime('24h');
+async function devToken(
+  secret: string,
+  auth: { issuer?: string | undefined; audience?: string | undefined; tenantClaim: string },
+  tenant: string,
+): Promise<string> {
+  let jwt = new SignJWT({ [auth.tenantClaim]: tenant, roles: [WRITE_ROLE] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('dev')
+    .setIssuedAt()
+    .setExpirationTime('24h');
   if (auth.issuer) jwt = jwt.setIssuer(auth.issuer);
   if (auth.audience) jwt = jwt.setAudience(auth.audience);
   return jwt.sign(new TextEncoder().encode(secret));

@@ -27,13 +27,17 @@ function importOnce(key: KeyObject, algorithm: 'RS256' | 'ES256'): Promise<Crypt
 
 function verifierOf(mode: Extract<AuthMode, { kind: 'jwt' }>): Verifier {
   if (mode.secret) {
-    const secret = webcrypto.subtle.importKey('raw', new TextEncoder().encode(mode.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    const secret = webcrypto.subtle.importKey('raw', new TextEncoder().encode(mode.secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'verify',
+    ]);
     return { key: secret as Promise<CryptoKey>, algorithms: ['HS256'] };
   }
   if (mode.publicKey) {
     let key: KeyObject;
     try {
-      key = createPublicKey(mode.publicKey.includes('-----BEGIN') ? mode.publicKey : Buffer.from(mode.publicKey, 'base64').toString('utf8'));
+      key = createPublicKey(
+        mode.publicKey.includes('-----BEGIN') ? mode.publicKey : Buffer.from(mode.publicKey, 'base64').toString('utf8'),
+      );
     } catch {
       throw new Error('AUTH_JWT_PUBLIC_KEY: not a valid public key PEM.');
     }
@@ -58,7 +62,8 @@ export function createAuthenticator(mode: AuthMode, options: { servedTenant?: st
     open: false,
     async authenticate(authorization) {
       const token = authorization ? BEARER.exec(authorization.trim())?.[1] : undefined;
-      if (!token) throw new UnauthenticatedError(authorization ? 'The Authorization header is not `Bearer <JWT>`.' : 'A bearer token is required.');
+      if (!token)
+        throw new UnauthenticatedError(authorization ? 'The Authorization header is not `Bearer <JWT>`.' : 'A bearer token is required.');
       let payload: JWTPayload;
       try {
         const options = {
@@ -68,12 +73,15 @@ export function createAuthenticator(mode: AuthMode, options: { servedTenant?: st
           ...(mode.audience ? { audience: mode.audience } : {}),
         };
         ({ payload } =
-          typeof verifier.key === 'function' ? await jwtVerify(token, verifier.key, options) : await jwtVerify(token, await verifier.key, options));
+          typeof verifier.key === 'function'
+            ? await jwtVerify(token, verifier.key, options)
+            : await jwtVerify(token, await verifier.key, options));
       } catch (error) {
         throw new UnauthenticatedError(error instanceof errors.JWTExpired ? 'The token has expired.' : 'The token is not valid.');
       }
       const tenant = payload[mode.tenantClaim];
-      if (typeof tenant !== 'string' || tenant === '') throw new UnauthenticatedError(`The token has no \`${mode.tenantClaim}\` claim naming the tenant.`);
+      if (typeof tenant !== 'string' || tenant === '')
+        throw new UnauthenticatedError(`The token has no \`${mode.tenantClaim}\` claim naming the tenant.`);
       if (options.servedTenant && tenant !== options.servedTenant) throw new ForbiddenError('This gateway does not serve your tenant.');
       const roles = Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : [];
       return {

@@ -6,7 +6,16 @@ import { RedisEventBus } from './redis-bus.js';
 import type { Metrics } from '../infra/metrics.js';
 
 /** In memory for one process; on Redis when REDIS_URL is set, so several instances act as one. */
-export async function createEventBus(config: Pick<Config, 'redisUrl' | 'eventLogSize'>, logger: Logger, metrics: Metrics): Promise<EventBus> {
+export async function createEventBus(
+  config: Pick<Config, 'redisUrl' | 'eventLogSize'>,
+  logger: Logger,
+  metrics: Metrics,
+): Promise<EventBus> {
   if (!config.redisUrl) return new MemoryEventBus({ logSize: config.eventLogSize });
-  return RedisEventBus.connect({ url: config.redisUrl, logSize: config.eventLogSize, logger, observeLag: (seconds) => metrics.busLag.observe(seconds) });
+  return RedisEventBus.connect({
+    url: config.redisUrl,
+    logSize: config.eventLogSize,
+    logger,
+    observeLag: (seconds) => metrics.busLag.observe(seconds),
+  });
 }

@@ -100,12 +100,21 @@ export class RedisEventBus implements EventBus, EventLog {
   private constructor(options: RedisBusOptions) {
     this.#options = options;
     const prefix = options.prefix ?? 'calendar-gateway:';
-    this.#keys = { stream: `${prefix}events`, counter: `${prefix}events-count`, logId: `${prefix}log-id`, seen: `${prefix}seen:`, order: `${prefix}order:` };
+    this.#keys = {
+      stream: `${prefix}events`,
+      counter: `${prefix}events-count`,
+      logId: `${prefix}log-id`,
+      seen: `${prefix}seen:`,
+      order: `${prefix}order:`,
+    };
     // Commands fail at once while Redis is away (the webhook then answers 503 and Wix retries)
     // instead of queueing for an unknown time.
     this.#commands = new Redis(options.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
     this.#reader = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: null });
-    for (const [name, connection] of [['commands', this.#commands], ['reader', this.#reader]] as const) {
+    for (const [name, connection] of [
+      ['commands', this.#commands],
+      ['reader', this.#reader],
+    ] as const) {
       connection.on('error', (error: Error) => options.logger.warn({ connection: name, reason: error.message }, 'redis connection error'));
     }
     this.#commands.defineCommand('publishScheduleEvent', { numberOfKeys: 4, lua: PUBLISH_SCRIPT });
@@ -115,7 +124,13 @@ export class RedisEventBus implements EventBus, EventLog {
     const bus = new RedisEventBus(options);
     const connecting = Promise.all([bus.#commands.connect(), bus.#reader.connect()]);
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, CONNECT_WAIT_MS, 'timeout').unref());
-    const outcome = await Promise.race([connecting.then(() => 'ok' as const, (error: unknown) => error), timeout]);
+    const outcome = await Promise.race([
+      connecting.then(
+        () => 'ok' as const,
+        (error: unknown) => error,
+      ),
+      timeout,
+    ]);
     if (outcome !== 'ok') {
       await bus.close();
       throw new Error(`REDIS_URL: cannot connect to Redis (${outcome instanceof Error ? outcome.message : 'no answer within 5 s'}).`);
@@ -130,9 +145,11 @@ export class RedisEventBus implements EventBus, EventLog {
 
   async publish(change: ScheduleChange): Promise<PublishResult> {
     const { topics, ...stored } = change;
-    const reply = (await (this.#commands as unknown as {
-      publishScheduleEvent(...args: (string | number)[]): Promise<[string, string?, string?]>;
-    }).publishScheduleEvent(
+    const reply = await (
+      this.#commands as unknown as {
+        publishScheduleEvent(...args: (string | number)[]): Promise<[string, string?, string?]>;
+      }
+    ).publishScheduleEvent(
       `${this.#keys.seen}${change.eventId}`,
       `${this.#keys.order}${change.entityId}`,
       this.#keys.stream,
@@ -142,7 +159,7 @@ export class RedisEventBus implements EventBus, EventLog {
       topics.join(','),
       this.#options.logSize,
       JSON.stringify(stored),
-    ));
+    );
     const [verdict, id, delivered] = reply;
     if (verdict !== 'accepted' || !id) return { verdict: verdict === 'duplicate' ? 'duplicate' : 'stale' };
     return {
@@ -190,7 +207,10 @@ export class RedisEventBus implements EventBus, EventLog {
         }
       } catch (error) {
         if (this.#closed) return;
-        this.#options.logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'reading the Redis event stream failed; retrying');
+        this.#options.logger.warn(
+          { reason: error instanceof Error ? error.message : String(error) },
+          'reading the Redis event stream failed; retrying',
+        );
         await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
       }
     }

@@ -19,7 +19,11 @@ const QUEUE_LIMIT = 10_000;
  * the read wait, and those the replay already covered are dropped, so replay and live join with no
  * gap and no duplicate.
  */
-export async function subscribeWithReplay(hub: LocalHub, log: EventLog, options: SubscribeOptions): Promise<AsyncIterableIterator<BusEvent>> {
+export async function subscribeWithReplay(
+  hub: LocalHub,
+  log: EventLog,
+  options: SubscribeOptions,
+): Promise<AsyncIterableIterator<BusEvent>> {
   const { since, filter, entityIds, maxQueued = QUEUE_LIMIT, onOverflow } = options;
   let pending: BusEvent[] | undefined = since === undefined ? undefined : [];
   const queue: AsyncQueue<BusEvent> = new AsyncQueue(() => remove());

@@ -24,7 +24,14 @@ export class AppTokenProvider {
   readonly #pending = new Map<string, Promise<string>>();
 
   constructor(
-    private readonly options: { baseUrl: string; appId: string; appSecret: string; timeoutMs: number; fetch?: typeof fetch; now?: () => number },
+    private readonly options: {
+      baseUrl: string;
+      appId: string;
+      appSecret: string;
+      timeoutMs: number;
+      fetch?: typeof fetch;
+      now?: () => number;
+    },
   ) {}
 
   token(instanceId: string): Promise<string> {
@@ -57,9 +64,11 @@ export class AppTokenProvider {
     } catch {
       throw new UpstreamUnavailableError('Wix could not be reached for an access token.');
     }
-    if (response.status >= 500 || response.status === 429) throw new UpstreamUnavailableError('Wix could not issue an access token right now.');
+    if (response.status >= 500 || response.status === 429)
+      throw new UpstreamUnavailableError('Wix could not issue an access token right now.');
     const parsed = TokenResponse.safeParse(await response.json().catch(() => undefined));
-    if (!response.ok || !parsed.success) throw new UnauthenticatedError('Wix refused the app credentials for this site (WIX_APP_ID, WIX_APP_SECRET).');
+    if (!response.ok || !parsed.success)
+      throw new UnauthenticatedError('Wix refused the app credentials for this site (WIX_APP_ID, WIX_APP_SECRET).');
     const lifetimeMs = (parsed.data.expires_in ?? DEFAULT_LIFETIME_S) * 1_000;
     const now = (this.options.now ?? Date.now)();
     this.#cache.set(instanceId, { token: parsed.data.access_token, renewAt: now + Math.max(lifetimeMs - RENEW_BEFORE_MS, lifetimeMs / 2) });

@@ -80,8 +80,14 @@ export type ConnectionDto = z.infer<typeof ConnectionDto>;
 
 export const GetConnectionResponse = z.object({ connection: ConnectionDto });
 export const ListConnectionsResponse = z.object({
-  connections: z.array(ConnectionDto).nullish().transform((list) => list ?? []),
-  failedProviderIds: z.array(z.string()).nullish().transform((list) => list ?? []),
+  connections: z
+    .array(ConnectionDto)
+    .nullish()
+    .transform((list) => list ?? []),
+  failedProviderIds: z
+    .array(z.string())
+    .nullish()
+    .transform((list) => list ?? []),
 });
 export type ListConnectionsResponse = z.infer<typeof ListConnectionsResponse>;
 
@@ -136,8 +142,14 @@ const NO_FEATURES = {
 };
 
 export const ProviderFeaturesDto = z.object({
-  connectMethods: z.array(wixEnum(ConnectMethod, ConnectMethod.UNDEFINED)).nullish().transform((list) => list ?? []),
-  updateSyncConfig: z.boolean().nullish().transform((value) => value ?? false),
+  connectMethods: z
+    .array(wixEnum(ConnectMethod, ConnectMethod.UNDEFINED))
+    .nullish()
+    .transform((list) => list ?? []),
+  updateSyncConfig: z
+    .boolean()
+    .nullish()
+    .transform((value) => value ?? false),
   listEventFromCalendars: wixEnum(ImportCapability, ImportCapability.UNDEFINED),
   syncToCalendar: wixEnum(ExportCapability, ExportCapability.UNDEFINED),
 });
@@ -152,11 +164,17 @@ export const ProviderDto = z.object({
 export type ProviderDto = z.infer<typeof ProviderDto>;
 
 export const ListProvidersResponse = z.object({
-  providers: z.array(ProviderDto).nullish().transform((list) => list ?? []),
+  providers: z
+    .array(ProviderDto)
+    .nullish()
+    .transform((list) => list ?? []),
 });
 
 export const ListCalendarsResponse = z.object({
-  calendars: z.array(CalendarDto).nullish().transform((list) => list ?? []),
+  calendars: z
+    .array(CalendarDto)
+    .nullish()
+    .transform((list) => list ?? []),
 });
 
 export const ConnectByOAuthResponse = z.object({ oauthUrl: z.string().min(1) });
@@ -169,7 +187,10 @@ export const ExternalEventDto = z.object({
   title: z.string().nullish(),
   start: z.string().min(1),
   end: z.string().min(1),
-  allDay: z.boolean().nullish().transform((value) => value ?? false),
+  allDay: z
+    .boolean()
+    .nullish()
+    .transform((value) => value ?? false),
   scheduleOwnerId: z.string().nullish(),
   scheduleOwnerName: z.string().nullish(),
 });
@@ -183,9 +204,15 @@ const EventsPagingMetadataDto = z.object({
 });
 
 export const ListEventsResponse = z.object({
-  events: z.array(ExternalEventDto).nullish().transform((list) => list ?? []),
+  events: z
+    .array(ExternalEventDto)
+    .nullish()
+    .transform((list) => list ?? []),
   pagingMetadata: EventsPagingMetadataDto.nullish(),
-  failedProviderIds: z.array(z.string()).nullish().transform((list) => list ?? []),
+  failedProviderIds: z
+    .array(z.string())
+    .nullish()
+    .transform((list) => list ?? []),
 });
 export type ListEventsResponse = z.infer<typeof ListEventsResponse>;
 

@@ -65,7 +65,9 @@ export class UpstreamGuard {
           }),
         },
       );
-      breaker.onStateChange((state) => this.#logger.warn({ upstream, state: CircuitState[state] }, 'upstream circuit breaker changed state'));
+      breaker.onStateChange((state) =>
+        this.#logger.warn({ upstream, state: CircuitState[state] }, 'upstream circuit breaker changed state'),
+      );
       this.#breakers.set(upstream, breaker);
     }
     return breaker;

@@ -85,7 +85,10 @@ export const CursorPagingMetadataDto = z.object({
 });
 
 export const QuerySchedulesResponse = z.object({
-  schedules: z.array(ScheduleDto).nullish().transform((list) => list ?? []),
+  schedules: z
+    .array(ScheduleDto)
+    .nullish()
+    .transform((list) => list ?? []),
   pagingMetadata: CursorPagingMetadataDto.nullish(),
 });
 export type QuerySchedulesResponse = z.infer<typeof QuerySchedulesResponse>;

@@ -99,7 +99,8 @@ export function nodeTransport(baseUrl: string): Transport {
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', fail);
         response.on('close', () => {
-          if (!response.complete) fail(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' }));
+          if (!response.complete)
+            fail(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' }));
         });
         response.on('end', () => {
           if (settled) return;

@@ -102,9 +102,7 @@ const WixErrorBody = z.object({
   details: z
     .object({
       applicationError: z.object({ code: z.string().min(1) }).nullish(),
-      validationError: z
-        .object({ fieldViolations: z.array(z.object({ field: z.string().nullish() })).nullish() })
-        .nullish(),
+      validationError: z.object({ fieldViolations: z.array(z.object({ field: z.string().nullish() })).nullish() }).nullish(),
     })
     .nullish(),
 });
@@ -138,7 +136,8 @@ export class WixHttpClient {
       try {
         text = await breaker.execute(() => this.#attempt(request, attempt, Math.min(guard.settings.timeoutMs, remaining)));
       } catch (error) {
-        if (error instanceof BrokenCircuitError) throw new UpstreamUnavailableError('Wix is failing right now; the gateway is not calling it for a moment.');
+        if (error instanceof BrokenCircuitError)
+          throw new UpstreamUnavailableError('Wix is failing right now; the gateway is not calling it for a moment.');
         if (!(error instanceof TransientFailure)) throw error;
         const delay = Math.max(backoff.duration, error.retryAfterMs ?? 0);
         backoff = backoff.next(undefined);
@@ -170,12 +169,21 @@ export class WixHttpClient {
       metrics.upstreamCalls.observe(labels, seconds);
       if (typeof status !== 'number' || status >= 400) metrics.upstreamErrors.inc(labels);
       if (logger.isLevelEnabled('info')) {
-        logger.info({ endpoint: request.endpoint, method: request.method, status, attempt, durationMs: Math.round(seconds * 1_000) }, 'upstream call');
+        logger.info(
+          { endpoint: request.endpoint, method: request.method, status, attempt, durationMs: Math.round(seconds * 1_000) },
+          'upstream call',
+        );
       }
     };
     let response: TransportResponse;
     try {
-      response = await this.#transport({ method: request.method, path: `${request.path}${toQueryString(request.query)}`, headers, body, timeoutMs });
+      response = await this.#transport({
+        method: request.method,
+        path: `${request.path}${toQueryString(request.query)}`,
+        headers,
+        body,
+        timeoutMs,
+      });
     } catch (error) {
       const timedOut = isTimeout(error);
       log(timedOut ? 'timeout' : 'network-error');

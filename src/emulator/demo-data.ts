@@ -7,15 +7,7 @@
 import { googleCalendars } from './external-calendars/calendars.js';
 import { defaultSyncConfig } from './external-calendars/features.js';
 import { deriveGuid } from './ids.js';
-import type {
-  Calendar,
-  Connection,
-  ConnectionErrorReason,
-  ConnectionStatus,
-  ConnectionSyncConfig,
-  Provider,
-  Schedule,
-} from './model.js';
+import type { Calendar, Connection, ConnectionErrorReason, ConnectionStatus, ConnectionSyncConfig, Provider, Schedule } from './model.js';
 
 /** Wix app ids from the Schedules docs (WIX-API.md §2). */
 export const WIX_BOOKINGS_APP_ID = '13d21c63-b5ec-5912-8397-c3a5ddb27a97';
@@ -233,7 +225,12 @@ function buildDemoSeed(mapId: IdMapper): SeedData {
     [user(DEMO_USER_IDS.noah), 'Noah Williams'],
     [user(DEMO_USER_IDS.ava), 'Ava Martin'],
   ]);
-  const studio = { type: 'BUSINESS' as const, id: mapId('a1e2f3c4-0000-4000-8000-000000000001'), name: 'Harbor Studio — Main floor', address: '120 Harbor St, Brooklyn, NY 11201' };
+  const studio = {
+    type: 'BUSINESS' as const,
+    id: mapId('a1e2f3c4-0000-4000-8000-000000000001'),
+    name: 'Harbor Studio — Main floor',
+    address: '120 Harbor St, Brooklyn, NY 11201',
+  };
 
   const schedules: Schedule[] = [
     schedule({
@@ -243,7 +240,13 @@ function buildDemoSeed(mapId: IdMapper): SeedData {
       revision: 4,
       createdDate: '2024-01-08T09:00:00.000Z',
       updatedDate: '2025-06-02T14:12:31.000Z',
-      rest: { externalId: BUSINESS_SCHEDULE_EXTERNAL_ID, timeZone: 'America/New_York', businessTimeZoneEnabled: true, defaultTitle: 'Business hours', defaultLocation: studio },
+      rest: {
+        externalId: BUSINESS_SCHEDULE_EXTERNAL_ID,
+        timeZone: 'America/New_York',
+        businessTimeZoneEnabled: true,
+        defaultTitle: 'Business hours',
+        defaultLocation: studio,
+      },
     }),
     schedule({
       id: sched(DEMO_SCHEDULE_IDS.mayaPersonalTraining),
@@ -563,7 +566,11 @@ const LAST_NAMES = ['Garcia', 'Kim', 'Novak', 'Haddad', 'Okafor', 'Silva', 'Tana
 const SERVICES = ['Personal training', 'Physiotherapy', 'Pilates', 'Sports massage', 'Nutrition consults', 'Boxing'];
 const TIME_ZONES = ['America/New_York', 'Europe/London', 'Europe/Berlin', 'Asia/Tokyo', 'Australia/Sydney'];
 const GENERATED_TYPES: readonly ('GOOGLE' | 'I_CAL' | 'MICROSOFT')[] = ['GOOGLE', 'I_CAL', 'MICROSOFT'];
-const EMAIL_DOMAIN: Record<'GOOGLE' | 'I_CAL' | 'MICROSOFT', string> = { GOOGLE: 'gmail.com', I_CAL: 'icloud.com', MICROSOFT: 'outlook.com' };
+const EMAIL_DOMAIN: Record<'GOOGLE' | 'I_CAL' | 'MICROSOFT', string> = {
+  GOOGLE: 'gmail.com',
+  I_CAL: 'icloud.com',
+  MICROSOFT: 'outlook.com',
+};
 const GENERATED_DATE = '2025-01-01T00:00:00.000Z';
 
 function providerOfType(calendarType: 'GOOGLE' | 'I_CAL' | 'MICROSOFT'): Provider {

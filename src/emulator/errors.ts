@@ -29,12 +29,7 @@ export class WixError extends Error {
   }
 }
 
-export function applicationError(
-  status: number,
-  code: string,
-  description: string,
-  data: Record<string, unknown> = {},
-): WixError {
+export function applicationError(status: number, code: string, description: string, data: Record<string, unknown> = {}): WixError {
   return new WixError(status, { message: description, details: { applicationError: { code, description, data } } });
 }
 

@@ -103,7 +103,9 @@ export class FaultInjector {
       else if (rule.status !== undefined || rule.retryAfterSeconds !== undefined) {
         const status = rule.status ?? TOO_MANY_REQUESTS;
         decision.action =
-          rule.retryAfterSeconds === undefined ? { kind: 'status', status } : { kind: 'status', status, retryAfterSeconds: rule.retryAfterSeconds };
+          rule.retryAfterSeconds === undefined
+            ? { kind: 'status', status }
+            : { kind: 'status', status, retryAfterSeconds: rule.retryAfterSeconds };
       }
     }
     return decision;

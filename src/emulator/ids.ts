@@ -21,7 +21,9 @@ export function newGuid(): string {
 /** Same look as Wix's `x-wix-request-id`: epoch seconds, a dot, then random digits. */
 export function newRequestId(): string {
   const seconds = Math.floor(Date.now() / 1_000);
-  const digits = BigInt(`0x${randomBytes(8).toString('hex')}`).toString().padStart(20, '0');
+  const digits = BigInt(`0x${randomBytes(8).toString('hex')}`)
+    .toString()
+    .padStart(20, '0');
   return `${seconds}.${digits}`;
 }
 

@@ -6,12 +6,7 @@
 export type CalendarType = 'UNDEFINED' | 'GOOGLE' | 'I_CAL' | 'OUTLOOK' | 'OFFICE_365' | 'MICROSOFT' | 'OTHER';
 export type ConnectMethod = 'UNDEFINED' | 'OAUTH' | 'CREDENTIALS';
 export type ListEventFromCalendarsFeature = 'UNDEFINED' | 'NOT_SUPPORTED' | 'PRIMARY_CALENDAR_ONLY' | 'SPECIFIC_CALENDARS';
-export type SyncToCalendarFeature =
-  | 'UNDEFINED'
-  | 'NOT_SUPPORTED'
-  | 'PRIMARY_CALENDAR_ONLY'
-  | 'SPECIFIC_CALENDAR'
-  | 'DEDICATED_CALENDAR';
+export type SyncToCalendarFeature = 'UNDEFINED' | 'NOT_SUPPORTED' | 'PRIMARY_CALENDAR_ONLY' | 'SPECIFIC_CALENDAR' | 'DEDICATED_CALENDAR';
 
 export interface Provider {
   id: string;
@@ -26,11 +21,7 @@ export interface Provider {
 }
 
 export type ConnectionStatus = 'UNDEFINED' | 'CONNECTED' | 'SYNC_IN_PROGRESS' | 'SYNCED' | 'DISCONNECTED' | 'ERROR';
-export type ConnectionErrorReason =
-  | 'UNDEFINED'
-  | 'TOKEN_REVOKED'
-  | 'EXTERNAL_CALENDAR_CREATION_FAILED'
-  | 'EXTERNAL_CALENDAR_DELETED';
+export type ConnectionErrorReason = 'UNDEFINED' | 'TOKEN_REVOKED' | 'EXTERNAL_CALENDAR_CREATION_FAILED' | 'EXTERNAL_CALENDAR_DELETED';
 
 export interface Calendar {
   id: string;

@@ -10,8 +10,7 @@ import { createWebhookJwt, type OutgoingEvent, type ScheduleDomainEvent, type We
 
 /** Wix's resend schedule after a failed delivery: 1 min, 10 min, 1 h, 2 h ×3, 4 h ×3, 8 h ×2, 12 h. */
 export const WIX_RETRY_DELAYS_MS: readonly number[] = [
-  60_000, 600_000, 3_600_000, 7_200_000, 7_200_000, 7_200_000, 14_400_000, 14_400_000, 14_400_000, 28_800_000,
-  28_800_000, 43_200_000,
+  60_000, 600_000, 3_600_000, 7_200_000, 7_200_000, 7_200_000, 14_400_000, 14_400_000, 14_400_000, 28_800_000, 28_800_000, 43_200_000,
 ];
 /** Wix waits this long for the 200. */
 export const WIX_WEBHOOK_TIMEOUT_MS = 1_250;

@@ -56,7 +56,10 @@ function base(slug: string, schedule: Schedule, sequence: string, now: Date): Do
 }
 
 export function scheduleCreatedEvent(schedule: Schedule, sequence: string, now = new Date()): OutgoingEvent {
-  return { eventType: SCHEDULE_EVENT_TYPES.created, event: { ...base('created', schedule, sequence, now), createdEvent: { entity: schedule } } };
+  return {
+    eventType: SCHEDULE_EVENT_TYPES.created,
+    event: { ...base('created', schedule, sequence, now), createdEvent: { entity: schedule } },
+  };
 }
 
 export function scheduleUpdatedEvent(schedule: Schedule, sequence: string, now = new Date()): OutgoingEvent {

@@ -9,8 +9,12 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
  * sends one operation per request, as the typed clients generated from the same files do.
  */
 export function loadOperations(directory: URL): Map<string, string> {
-  const files = readdirSync(directory).filter((name) => name.endsWith('.graphql')).sort();
-  const definitions: DefinitionNode[] = files.flatMap((name) => parse(readFileSync(new URL(name, directory), 'utf8'), { noLocation: true }).definitions);
+  const files = readdirSync(directory)
+    .filter((name) => name.endsWith('.graphql'))
+    .sort();
+  const definitions: DefinitionNode[] = files.flatMap(
+    (name) => parse(readFileSync(new URL(name, directory), 'utf8'), { noLocation: true }).definitions,
+  );
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
@@ -19,14 +23,18 @@ export function loadOperations(directory: URL): Map<string, string> {
   for (const definition of definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
     const name = definition.name?.value;
-    if (!name || !IDENTIFIER.test(name)) throw new Error(`every operation in ${directory.pathname} needs a name usable as a JavaScript identifier`);
+    if (!name || !IDENTIFIER.test(name))
+      throw new Error(`every operation in ${directory.pathname} needs a name usable as a JavaScript identifier`);
     if (operations.has(name)) throw new Error(`operation ${name} is defined twice in ${directory.pathname}`);
     operations.set(name, [definition, ...fragmentsUsedBy(definition, fragments)].map((node) => print(node)).join('\n\n'));
   }
   return operations;
 }
 
-function fragmentsUsedBy(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): FragmentDefinitionNode[] {
+function fragmentsUsedBy(
+  operation: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): FragmentDefinitionNode[] {
   const used = new Map<string, FragmentDefinitionNode>();
   const pending: Array<OperationDefinitionNode | FragmentDefinitionNode> = [operation];
   for (let node = pending.pop(); node; node = pending.pop()) {

@@ -70,11 +70,20 @@ function operationLogPlugin(metrics: Metrics): ApolloServerPlugin<GatewayContext
           const seconds = (performance.now() - started) / 1_000;
           const errorCodes = errors?.map((e) => e.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR) ?? [];
           metrics.operations.observe(
-            { operation_name: metrics.operationLabel(operationName), operation_type: operation?.operation ?? 'unknown', outcome: errorCodes.length ? 'error' : 'ok' },
+            {
+              operation_name: metrics.operationLabel(operationName),
+              operation_type: operation?.operation ?? 'unknown',
+              outcome: errorCodes.length ? 'error' : 'ok',
+            },
             seconds,
           );
           contextValue.logger.info(
-            { operationName: operationName ?? null, operationType: operation?.operation ?? null, durationMs: Math.round(seconds * 1_000), errorCodes },
+            {
+              operationName: operationName ?? null,
+              operationType: operation?.operation ?? null,
+              durationMs: Math.round(seconds * 1_000),
+              errorCodes,
+            },
             'graphql operation',
           );
         },

@@ -1,5 +1,13 @@
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, getVariableValues, GraphQLError, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  execute,
+  getVariableValues,
+  GraphQLError,
+  printSchema,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 /** How GraphQL operations over HTTP are executed. */
@@ -48,7 +56,9 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
           if (!runnable || runnable.operation === 'subscription') {
             return execute({ schema, document, operationName, contextValue: context, variableValues: request.variables });
           }
-          const variables = getVariableValues(schema, runnable.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: VARIABLE_ERRORS_MAX });
+          const variables = getVariableValues(schema, runnable.variableDefinitions ?? [], request.variables ?? {}, {
+            maxErrors: VARIABLE_ERRORS_MAX,
+          });
           if (variables.errors) return { errors: variables.errors };
           const entry = compile(document, operationName ?? undefined);
           if (!isCompiledQuery(entry)) return entry;

@@ -54,7 +54,11 @@ export function rateLimit(perMinute: number): RequestHandler {
       return;
     }
     const caller = (res.locals as Partial<HttpLocals>).caller;
-    const key = caller?.subject ? `sub:${caller.subject}` : caller?.tenant ? `tenant:${caller.tenant}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+    const key = caller?.subject
+      ? `sub:${caller.subject}`
+      : caller?.tenant
+        ? `tenant:${caller.tenant}`
+        : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
     limiter.consume(key).then(
       () => next(),
       (rejection: unknown) => {

@@ -122,7 +122,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   app.get('/readyz', (_req, res) => {
     const openCircuits = guard.openCircuits();
     const ready = !stopping && bus.isReady() && openCircuits.length === 0;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : stopping ? 'stopping' : 'not-ready', eventBus: bus.isReady(), openCircuits });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : stopping ? 'stopping' : 'not-ready', eventBus: bus.isReady(), openCircuits });
   });
   let metricsServer: Server | undefined;
   if (config.metricsPort === undefined) app.get('/metrics', metricsHandler(metrics, config.metricsToken));

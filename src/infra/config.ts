@@ -174,7 +174,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   let wix: WixMode;
   if (e.WIX_API_KEY && e.WIX_SITE_ID) wix = { kind: 'api-key', baseUrl: e.WIX_API_URL, apiKey: e.WIX_API_KEY, siteId: e.WIX_SITE_ID };
-  else if (e.WIX_APP_ID && e.WIX_APP_SECRET) wix = { kind: 'app', baseUrl: e.WIX_API_URL, appId: e.WIX_APP_ID, appSecret: e.WIX_APP_SECRET };
+  else if (e.WIX_APP_ID && e.WIX_APP_SECRET)
+    wix = { kind: 'app', baseUrl: e.WIX_API_URL, appId: e.WIX_APP_ID, appSecret: e.WIX_APP_SECRET };
   else wix = { kind: 'emulator', port: e.EMULATOR_PORT };
 
   const verifiers = [e.AUTH_JWT_SECRET, e.AUTH_JWT_PUBLIC_KEY, e.AUTH_JWKS_URL].filter(Boolean).length;
@@ -200,7 +201,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } else auth = { kind: 'open', reason: 'not-configured' };
 
   if (wix.kind === 'app' && auth.kind === 'open' && !e.WIX_INSTANCE_ID) {
-    throw new ConfigError('WIX_INSTANCE_ID: app mode without caller authentication needs the app instance to act for (or configure AUTH_JWT_SECRET / AUTH_JWT_PUBLIC_KEY / AUTH_JWKS_URL).');
+    throw new ConfigError(
+      'WIX_INSTANCE_ID: app mode without caller authentication needs the app instance to act for (or configure AUTH_JWT_SECRET / AUTH_JWT_PUBLIC_KEY / AUTH_JWKS_URL).',
+    );
   }
 
   return {

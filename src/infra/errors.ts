@@ -31,7 +31,10 @@ export class GatewayError extends GraphQLError {
 }
 
 export class BadUserInputError extends GatewayError {
-  constructor(message: string, readonly field?: readonly string[]) {
+  constructor(
+    message: string,
+    readonly field?: readonly string[],
+  ) {
     super(message, ErrorCode.BAD_USER_INPUT, field ? { field } : {});
   }
 }
@@ -91,9 +94,7 @@ export class WixApplicationError extends GatewayError {
 export class WixValidationError extends GatewayError {
   constructor(readonly fields: readonly (readonly string[])[]) {
     super(
-      fields.length > 0
-        ? `Wix rejected the input: ${fields.map((path) => path.join('.')).join(', ')}.`
-        : 'Wix rejected the input.',
+      fields.length > 0 ? `Wix rejected the input: ${fields.map((path) => path.join('.')).join(', ')}.` : 'Wix rejected the input.',
       ErrorCode.INVALID_ARGUMENT,
     );
   }

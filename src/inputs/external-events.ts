@@ -29,4 +29,7 @@ export const EventsWindow = z
     allDay: z.boolean().optional(),
   })
   .strict()
-  .refine((window) => Date.parse(window.to) > Date.parse(window.from), { message: 'to must be later than from.', path: ['to'] }) satisfies z.ZodType<ListEventsFilter>;
+  .refine((window) => Date.parse(window.to) > Date.parse(window.from), {
+    message: 'to must be later than from.',
+    path: ['to'],
+  }) satisfies z.ZodType<ListEventsFilter>;

@@ -26,9 +26,11 @@ const ConferencingDetailsInput = z.object({
 
 const EXTENDED_FIELDS_SHAPE = 'extendedFields is { namespaces: { <namespace>: { ... } } }.';
 const ExtendedFields = z
-  .object({ namespaces: z.record(z.string(), z.record(z.string(), z.unknown()), { error: EXTENDED_FIELDS_SHAPE }) }, { error: EXTENDED_FIELDS_SHAPE })
+  .object(
+    { namespaces: z.record(z.string(), z.record(z.string(), z.unknown()), { error: EXTENDED_FIELDS_SHAPE }) },
+    { error: EXTENDED_FIELDS_SHAPE },
+  )
   .strict();
-
 
 /** GraphQL `UpdateScheduleInput` → the `schedule` of the Update Schedule body: id, revision and what changes. */
 export const UpdateScheduleInput = z

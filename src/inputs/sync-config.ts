@@ -11,7 +11,11 @@ const mustBeTrue = (member: string) =>
   z.literal(true, { error: `${member} must be true to choose it; choose another member instead of sending false.` });
 
 const ExternalCalendarInput = z.object({
-  id: z.string().min(1, 'A calendar id cannot be empty.').max(CALENDAR_ID_MAX, `A calendar id has at most ${CALENDAR_ID_MAX} characters.`).nullish(),
+  id: z
+    .string()
+    .min(1, 'A calendar id cannot be empty.')
+    .max(CALENDAR_ID_MAX, `A calendar id has at most ${CALENDAR_ID_MAX} characters.`)
+    .nullish(),
   name: z.string().max(CALENDAR_NAME_MAX, `A calendar name has at most ${CALENDAR_NAME_MAX} characters.`).nullish(),
   enabled: z.boolean().nullish(),
 });

@@ -43,7 +43,12 @@ export const Query: QueryResolvers = {
     };
     let failedProviderIds: string[] = [];
     const page = await fetchPage<ListEventsFilter, ExternalEventDto>(EXTERNAL_EVENTS, position, size, async (ref, limit) => {
-      const response = await wix.externalCalendars.listEvents({ ...ref, limit, personalData: includePersonalData ?? false, partialFailure });
+      const response = await wix.externalCalendars.listEvents({
+        ...ref,
+        limit,
+        personalData: includePersonalData ?? false,
+        partialFailure,
+      });
       failedProviderIds = response.failedProviderIds;
       const next = response.pagingMetadata?.cursors?.next;
       return { items: response.events, nextCursor: next, hasNext: response.pagingMetadata?.hasNext ?? Boolean(next) };

@@ -14,7 +14,11 @@ interface ScheduleEventArgs {
 /** One subscription field: the bus's events of one topic, filtered by schedule id, as payloads. */
 function scheduleEvents(topic: ScheduleTopic) {
   return {
-    subscribe: async (_: unknown, { scheduleIds, since }: ScheduleEventArgs, { bus, caller, maxQueuedEvents, onSlowConsumer }: GatewayContext) => {
+    subscribe: async (
+      _: unknown,
+      { scheduleIds, since }: ScheduleEventArgs,
+      { bus, caller, maxQueuedEvents, onSlowConsumer }: GatewayContext,
+    ) => {
       if (scheduleIds && scheduleIds.length > SCHEDULE_IDS_MAX) {
         throw new BadUserInputError(`Give at most ${SCHEDULE_IDS_MAX} scheduleIds.`, ['scheduleIds']);
       }

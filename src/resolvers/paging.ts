@@ -67,9 +67,10 @@ interface CursorPayload {
 }
 
 function encodeCursor<F>(kind: string, position: PagePosition<F>): string {
-  const payload: CursorPayload = 'cursor' in position.page
-    ? { k: kind, c: position.page.cursor, s: position.skip }
-    : { k: kind, f: position.page.filter, s: position.skip };
+  const payload: CursorPayload =
+    'cursor' in position.page
+      ? { k: kind, c: position.page.cursor, s: position.skip }
+      : { k: kind, f: position.page.filter, s: position.skip };
   return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
 }
 
@@ -84,7 +85,12 @@ export function readAfter<F>(spec: ListSpec<F>, after: string | null | undefined
     throw invalid();
   }
   const shape = z
-    .object({ k: z.literal(spec.kind), c: z.string().min(1).optional(), f: spec.filter.optional(), s: z.number().int().min(0).max(spec.maxPageSize) })
+    .object({
+      k: z.literal(spec.kind),
+      c: z.string().min(1).optional(),
+      f: spec.filter.optional(),
+      s: z.number().int().min(0).max(spec.maxPageSize),
+    })
     .strict()
     .safeParse(decoded);
   if (!shape.success) throw invalid();

@@ -1,11 +1,4 @@
-import {
-  Kind,
-  getOperationAST,
-  subscribe as graphqlSubscribe,
-  type DocumentNode,
-  type ExecutionArgs,
-  type ExecutionResult,
-} from 'graphql';
+import { Kind, getOperationAST, subscribe as graphqlSubscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { GatewayContext } from '../graphql/context.js';
 import { AsyncQueue } from '../bus/async-queue.js';
 
@@ -29,7 +22,11 @@ interface Share {
 }
 
 /** Whether a subscription may share: not with `since` (each resumer replays its own history). */
-export function isShareable(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): boolean {
+export function isShareable(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): boolean {
   const operation = getOperationAST(document, operationName);
   if (operation?.operation !== 'subscription') return false;
   return operation.selectionSet.selections.every(
@@ -70,8 +67,16 @@ export class SharedSubscriptions {
   readonly #registered = new WeakMap<object, { key: string; sink: ResultSink }>();
 
   /** Marks an operation as shareable under the key of its document, variables and tenant. */
-  register(context: GatewayContext, query: string, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined, sink: ResultSink): void {
-    const key = [context.caller.authenticated ? context.caller.tenant : '*', operationName ?? '', query, canonical(variables ?? {})].join('\u0000');
+  register(
+    context: GatewayContext,
+    query: string,
+    operationName: string | null | undefined,
+    variables: Record<string, unknown> | null | undefined,
+    sink: ResultSink,
+  ): void {
+    const key = [context.caller.authenticated ? context.caller.tenant : '*', operationName ?? '', query, canonical(variables ?? {})].join(
+      '\u0000',
+    );
     this.#registered.set(context, { key, sink });
   }
 

@@ -108,7 +108,11 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
    * result's shared bytes. The socket's own writes still pending count as its undelivered events:
    * past `maxQueued` the subscriber is too slow, and its socket is closed.
    */
-  const socketSink = (ctx: { extra: ConnectionExtra; subscriptions: Record<string, unknown> }, id: string, maxQueued: number): ResultSink => {
+  const socketSink = (
+    ctx: { extra: ConnectionExtra; subscriptions: Record<string, unknown> },
+    id: string,
+    maxQueued: number,
+  ): ResultSink => {
     const { socket } = ctx.extra;
     const text = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
     // Its own small allocation: a slice of Node's shared pool would keep a whole 8 KiB slab alive.
@@ -160,7 +164,9 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
         if ('parseError' in checked) return [new GatewayError(checked.parseError, 'GRAPHQL_PARSE_FAILED')];
         const { document, invalid } = checked;
         if (invalid.length > 0) {
-          return invalid.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+          return invalid.map(
+            (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+          );
         }
         try {
           assertMayRun(caller, getOperationAST(document, payload.operationName)?.operation);
@@ -173,7 +179,13 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
           onSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, logger),
         });
         if (options.sharedExecution && isShareable(document, payload.operationName, payload.variables)) {
-          shared.register(contextValue, payload.query, payload.operationName, payload.variables, socketSink(ctx, id, contextValue.maxQueuedEvents));
+          shared.register(
+            contextValue,
+            payload.query,
+            payload.operationName,
+            payload.variables,
+            socketSink(ctx, id, contextValue.maxQueuedEvents),
+          );
         }
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },

@@ -32,7 +32,12 @@ export interface WsServerHandle {
  *
  * (Results shared by many subscribers do not pass here: see `SharedSubscriptions`.)
  */
-export function serveGraphQLWs(options: ServerOptions<Record<string, unknown> | undefined, ConnectionExtra>, wss: WebSocketServer, keepAliveMs: number, logger: Logger): WsServerHandle {
+export function serveGraphQLWs(
+  options: ServerOptions<Record<string, unknown> | undefined, ConnectionExtra>,
+  wss: WebSocketServer,
+  keepAliveMs: number,
+  logger: Logger,
+): WsServerHandle {
   const server = makeServer(options);
   wss.options.handleProtocols = handleProtocols;
   /** Sockets that have not answered the last ping. */

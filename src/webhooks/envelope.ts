@@ -91,13 +91,13 @@ function innerEvent(value: unknown): InnerEvent | undefined {
   const created = nullish(value.createdEvent, (present) => scheduleAt(present, 'entity'));
   const updated = nullish(value.updatedEvent, (present) => scheduleAt(present, 'currentEntity'));
   const cancelled = nullish(value.actionEvent, (present) => (isObject(present) ? scheduleAt(present.body, 'schedule') : INVALID));
-  if (entity === INVALID || time === INVALID || sequence === INVALID || created === INVALID || updated === INVALID || cancelled === INVALID) return undefined;
+  if (entity === INVALID || time === INVALID || sequence === INVALID || created === INVALID || updated === INVALID || cancelled === INVALID)
+    return undefined;
   return { id, entityId: entity, eventTime: time, entityEventSequence: sequence, schedules: { created, updated, cancelled } };
 }
 
 export type ParsedWebhook =
-  | { kind: 'schedule'; eventType: string; change: ScheduleChange }
-  | { kind: 'other'; eventType: string; instanceId: string };
+  { kind: 'schedule'; eventType: string; change: ScheduleChange } | { kind: 'other'; eventType: string; instanceId: string };
 
 /**
  * Reads the three layers of a verified webhook: JWT `data` → envelope (`instanceId`, `eventType`,
@@ -135,7 +135,9 @@ export function parseWebhook(payload: JWTPayload, receivedAt: Date): ParsedWebho
       eventTime: event.eventTime ? new Date(event.eventTime).toISOString() : receivedAt.toISOString(),
       // Wix documents entityEventSequence on every domain event; should one come without it, the
       // schedule's revision (which also grows by one per change) orders it instead.
-      sequence: event.entityEventSequence ?? (schedule.revision && /^\d{1,19}$/.test(schedule.revision) ? BigInt(schedule.revision).toString() : '0'),
+      sequence:
+        event.entityEventSequence ??
+        (schedule.revision && /^\d{1,19}$/.test(schedule.revision) ? BigInt(schedule.revision).toString() : '0'),
       topics,
       schedule,
     },

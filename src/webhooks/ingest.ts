@@ -29,7 +29,9 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  * it (Wix retries). Log lines are built only when their level is on: at the default level, every
  * accepted webhook would otherwise pay for a line nobody reads.
  */
-export function createWebhookIngest(options: WebhookIngestOptions): (body: Buffer | undefined, offeredRequestId: string | undefined) => Promise<WebhookAnswer> {
+export function createWebhookIngest(
+  options: WebhookIngestOptions,
+): (body: Buffer | undefined, offeredRequestId: string | undefined) => Promise<WebhookAnswer> {
   const { verifier, bus, metrics, logger, instanceId } = options;
   const answer = (status: number, verdict: string, eventType: string, extra?: Record<string, unknown>): WebhookAnswer => {
     metrics.webhooks.inc({ verdict, event_type: eventType });
@@ -59,13 +61,23 @@ export function createWebhookIngest(options: WebhookIngestOptions): (body: Buffe
       try {
         result = await bus.publish(change);
       } catch (error) {
-        logger.error({ requestId: requestId(), eventType, err: error, eventId: change.eventId }, 'webhook could not be put on the event bus');
+        logger.error(
+          { requestId: requestId(), eventType, err: error, eventId: change.eventId },
+          'webhook could not be put on the event bus',
+        );
         return answer(503, 'unavailable', eventType);
       }
       metrics.webhookToDelivery.observe((Date.now() - receivedAt) / 1_000);
       if (info) {
         logger.info(
-          { requestId: requestId(), eventType, verdict: result.verdict, eventId: change.eventId, scheduleId: change.entityId, sequence: change.sequence },
+          {
+            requestId: requestId(),
+            eventType,
+            verdict: result.verdict,
+            eventId: change.eventId,
+            scheduleId: change.entityId,
+            sequence: change.sequence,
+          },
           'webhook',
         );
       }

@@ -23,7 +23,9 @@ export function parseWebhookPublicKeys(value: string): KeyObject[] {
       throw new Error(`WIX_WEBHOOK_PUBLIC_KEY: key ${index + 1} is not a valid public key PEM.`);
     }
     if (key.asymmetricKeyType !== 'rsa') {
-      throw new Error(`WIX_WEBHOOK_PUBLIC_KEY: key ${index + 1} is ${key.asymmetricKeyType ?? 'not asymmetric'}; Wix signs webhooks with RSA (RS256).`);
+      throw new Error(
+        `WIX_WEBHOOK_PUBLIC_KEY: key ${index + 1} is ${key.asymmetricKeyType ?? 'not asymmetric'}; Wix signs webhooks with RSA (RS256).`,
+      );
     }
     return key;
   });

@@ -47,12 +47,18 @@ export class WebhookVerifier {
     this.#keys = Promise.all(
       keys.map(
         (key) =>
-          webcrypto.subtle.importKey('spki', key.export({ type: 'spki', format: 'der' }), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, [
-            'verify',
-          ]) as Promise<CryptoKey>,
+          webcrypto.subtle.importKey(
+            'spki',
+            key.export({ type: 'spki', format: 'der' }),
+            { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+            false,
+            ['verify'],
+          ) as Promise<CryptoKey>,
       ),
     );
-    const usable = keys.every((key) => key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= RS256_MIN_MODULUS_BITS);
+    const usable = keys.every(
+      (key) => key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= RS256_MIN_MODULUS_BITS,
+    );
     this.#fastKeys = usable ? [...keys] : [];
   }
 

@@ -10,9 +10,20 @@ describe('caller authentication with a public key', () => {
   ] as const)('verifies %s tokens against AUTH_JWT_PUBLIC_KEY and refuses the other algorithm', async (alg, pair) => {
     const publicKey = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const authenticator = createAuthenticator({ kind: 'jwt', publicKey, tenantClaim: 'instanceId' });
-    const token = await new SignJWT({ instanceId: 'site-1', roles: ['calendar:write'] }).setProtectedHeader({ alg }).setSubject('u1').setExpirationTime('5m').sign(pair.privateKey);
-    await expect(authenticator.authenticate(`Bearer ${token}`)).resolves.toMatchObject({ authenticated: true, tenant: 'site-1', subject: 'u1' });
-    const hs = await new SignJWT({ instanceId: 'site-1' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(publicKey));
+    const token = await new SignJWT({ instanceId: 'site-1', roles: ['calendar:write'] })
+      .setProtectedHeader({ alg })
+      .setSubject('u1')
+      .setExpirationTime('5m')
+      .sign(pair.privateKey);
+    await expect(authenticator.authenticate(`Bearer ${token}`)).resolves.toMatchObject({
+      authenticated: true,
+      tenant: 'site-1',
+      subject: 'u1',
+    });
+    const hs = await new SignJWT({ instanceId: 'site-1' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(publicKey));
     await expect(authenticator.authenticate(`Bearer ${hs}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 

@@ -58,7 +58,10 @@ async function untilLive(pages: Page[]): Promise<void> {
         card(page, id)
           .locator('.revision', { hasText: exactly(revision) })
           .waitFor({ timeout: 500 })
-          .then(() => true, () => false),
+          .then(
+            () => true,
+            () => false,
+          ),
       ),
     );
     if (shown.every(Boolean)) return;
@@ -87,13 +90,22 @@ describe('the live demo page at /demo', { timeout: 60_000 }, () => {
 
     const save = await startRename(first.page, id, name);
     // From the click on Save: HTTP mutation, Wix webhook, event bus, WebSocket, DOM of the other page.
-    await Promise.all([save.click(), card(second.page, id).locator('.schedule-name', { hasText: exactly(name) }).waitFor({ timeout: LIVE_WITHIN_MS })]);
+    await Promise.all([
+      save.click(),
+      card(second.page, id)
+        .locator('.schedule-name', { hasText: exactly(name) })
+        .waitFor({ timeout: LIVE_WITHIN_MS }),
+    ]);
 
-    await card(first.page, id).locator('.schedule-name', { hasText: exactly(name) }).waitFor();
+    await card(first.page, id)
+      .locator('.schedule-name', { hasText: exactly(name) })
+      .waitFor();
     await expect(card(first.page, id).locator('.rename-form').isHidden()).resolves.toBe(true);
     await second.page.locator('#event-list .event-scheduleUpdated', { hasText: name }).waitFor();
     await card(second.page, id).locator('.live-tag').waitFor();
-    expect(await card(second.page, id).locator('.revision').textContent()).toBe(await card(first.page, id).locator('.revision').textContent());
+    expect(await card(second.page, id).locator('.revision').textContent()).toBe(
+      await card(first.page, id).locator('.revision').textContent(),
+    );
 
     mkdirSync('test-artifacts', { recursive: true });
     await second.page.screenshot({ path: SCREENSHOT, fullPage: true });
@@ -116,10 +128,11 @@ describe('the live demo page at /demo', { timeout: 60_000 }, () => {
     await google.getByRole('switch').uncheck();
     await google.locator('.saved', { hasText: 'export off' }).waitFor();
     expect(await google.getByRole('switch').isChecked()).toBe(false);
-    const stored = await app.graphql<{ connection: { syncConfig: { syncToCalendar: { enabled: boolean; target: { __typename: string } } } } }>(
-      'query($id: ID!) { connection(id: $id) { syncConfig { syncToCalendar { enabled target { __typename } } } } }',
-      { id: DEMO_CONNECTION_IDS.mayaGoogle },
-    );
+    const stored = await app.graphql<{
+      connection: { syncConfig: { syncToCalendar: { enabled: boolean; target: { __typename: string } } } };
+    }>('query($id: ID!) { connection(id: $id) { syncConfig { syncToCalendar { enabled target { __typename } } } } }', {
+      id: DEMO_CONNECTION_IDS.mayaGoogle,
+    });
     expect(stored.data?.connection.syncConfig.syncToCalendar).toEqual({ enabled: false, target: { __typename: 'DedicatedCalendar' } });
 
     // Microsoft cannot change sync settings at all.
@@ -157,7 +170,9 @@ describe('the live demo page at /demo', { timeout: 60_000 }, () => {
 
     // A first change, seen live: the page now holds a cursor.
     await updateSchedule(id, { name: 'Liam Park — Sports physiotherapy' });
-    await card(page, id).locator('.schedule-name', { hasText: exactly('Liam Park — Sports physiotherapy') }).waitFor();
+    await card(page, id)
+      .locator('.schedule-name', { hasText: exactly('Liam Park — Sports physiotherapy') })
+      .waitFor();
     const cursor = await page.locator('#last-cursor').textContent();
     expect(cursor).toMatch(/^[\w-]+$/);
 
@@ -173,7 +188,9 @@ describe('the live demo page at /demo', { timeout: 60_000 }, () => {
     // Back online: the page resubscribes after its cursor and the gateway replays the change.
     await page.locator('#live-status[data-state="live"]').waitFor({ timeout: 15_000 });
     await page.locator('#event-list .event-scheduleUpdated', { hasText: 'Liam Park — Physio & rehab' }).waitFor();
-    await card(page, id).locator('.schedule-name', { hasText: exactly('Liam Park — Physio & rehab') }).waitFor();
+    await card(page, id)
+      .locator('.schedule-name', { hasText: exactly('Liam Park — Physio & rehab') })
+      .waitFor();
     const resubscriptions = sent.filter((message) => message.type === 'subscribe' && message.payload?.query?.includes('scheduleUpdated('));
     expect(resubscriptions.map((message) => message.payload?.variables?.since)).toEqual([undefined, cursor]);
     expect(problems).toEqual([]);

@@ -64,7 +64,10 @@ describe('GraphiQL at /graphiql, offline', { timeout: 60_000 }, () => {
       const shown = await result(page)
         .getByText(name)
         .waitFor({ timeout: 500 })
-        .then(() => true, () => false);
+        .then(
+          () => true,
+          () => false,
+        );
       if (shown) break;
       if (attempt === 20) throw new Error('GraphiQL never showed a subscription event');
     }

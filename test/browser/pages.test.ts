@@ -14,7 +14,9 @@ const get = (path: string) => fetch(`${app.gateway.url}${path}`);
 
 /** What a page loads: the `src` of its scripts and images, the `href` of its links (not of its anchors). */
 function assetsOf(html: string): string[] {
-  return [...html.matchAll(/<(?:script|img)\b[^>]*\bsrc="([^"]+)"|<link\b[^>]*\bhref="([^"]+)"/g)].map((match) => match[1] ?? match[2] ?? '');
+  return [...html.matchAll(/<(?:script|img)\b[^>]*\bsrc="([^"]+)"|<link\b[^>]*\bhref="([^"]+)"/g)].map(
+    (match) => match[1] ?? match[2] ?? '',
+  );
 }
 
 describe('the browser pages, over HTTP', () => {
@@ -41,7 +43,16 @@ describe('the browser pages, over HTTP', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/javascript/);
     const module = await response.text();
     const names = [...module.matchAll(/^export const (\w+) = /gm)].map((match) => match[1]);
-    expect(names.sort()).toEqual(['Connections', 'RenameSchedule', 'Schedule', 'ScheduleCancelled', 'ScheduleCreated', 'ScheduleUpdated', 'Schedules', 'UpdateExport']);
+    expect(names.sort()).toEqual([
+      'Connections',
+      'RenameSchedule',
+      'Schedule',
+      'ScheduleCancelled',
+      'ScheduleCreated',
+      'ScheduleUpdated',
+      'Schedules',
+      'UpdateExport',
+    ]);
     const rename = JSON.parse(/^export const RenameSchedule = (.*);$/m.exec(module)?.[1] ?? 'null') as string;
     expect(rename).toMatch(/^mutation RenameSchedule\(/);
     expect(rename).toContain('fragment ScheduleSummary on Schedule');
@@ -51,7 +62,13 @@ describe('the browser pages, over HTTP', () => {
 
   it('serves only the listed files of npm packages', async () => {
     expect((await get('/explorers/vendor/graphql-ws.min.js')).status).toBe(200);
-    for (const path of ['/explorers/vendor/package.json', '/explorers/vendor/..%2F..%2Fpackage.json', '/explorers/vendor/%2e%2e/graphiql.min.js', '/demo/../package.json', '/demo/.env']) {
+    for (const path of [
+      '/explorers/vendor/package.json',
+      '/explorers/vendor/..%2F..%2Fpackage.json',
+      '/explorers/vendor/%2e%2e/graphiql.min.js',
+      '/demo/../package.json',
+      '/demo/.env',
+    ]) {
       expect((await get(path)).status, path).toBe(404);
     }
   });

@@ -36,7 +36,8 @@ describe('replay joins live with no gap and no duplicate', () => {
         hub.dispatch(at(4));
         return [at(2), at(3)];
       },
-      compare: (a, b) => Number(Buffer.from(a, 'base64url').toString().split(':')[2]) - Number(Buffer.from(b, 'base64url').toString().split(':')[2]),
+      compare: (a, b) =>
+        Number(Buffer.from(a, 'base64url').toString().split(':')[2]) - Number(Buffer.from(b, 'base64url').toString().split(':')[2]),
     };
     const iterator = await subscribeWithReplay(hub, log, { since: at(1).cursor, filter: () => true });
     hub.dispatch(at(5));

@@ -8,7 +8,8 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postWebhook, scheduleEnvelope, signedWebhook, testKeys, type TestKeys } from '../helpers/webhooks.js';
 import { connect, subscribe, waitFor } from '../helpers/ws-client.js';
 
-const UPDATED = 'subscription($ids: [ID!], $since: String) { scheduleUpdated(scheduleIds: $ids, since: $since) { eventId sequence cursor schedule { id name } } }';
+const UPDATED =
+  'subscription($ids: [ID!], $since: String) { scheduleUpdated(scheduleIds: $ids, since: $since) { eventId sequence cursor schedule { id name } } }';
 
 let upstream: FakeUpstream;
 let keys: TestKeys;
@@ -46,9 +47,15 @@ describe('two gateway instances on one Redis act as one', () => {
     expect((await subscription.next()).data).toMatchObject({ scheduleUpdated: { eventId: 'evt-shared', schedule: { id: 'shared-1' } } });
 
     expect(await postWebhook(b.url, token)).toMatchObject({ status: 200, body: { status: 'duplicate' } });
-    const stale = await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'shared-1', sequence: 1, eventId: 'evt-shared-other-id' }));
+    const stale = await signedWebhook(
+      keys.privateKey,
+      scheduleEnvelope({ scheduleId: 'shared-1', sequence: 1, eventId: 'evt-shared-other-id' }),
+    );
     expect(await postWebhook(b.url, stale)).toMatchObject({ status: 200, body: { status: 'stale' } });
-    await postWebhook(b.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'shared-1', sequence: 2, eventId: 'evt-shared-2' })));
+    await postWebhook(
+      b.url,
+      await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'shared-1', sequence: 2, eventId: 'evt-shared-2' })),
+    );
     expect((await subscription.next()).data).toMatchObject({ scheduleUpdated: { eventId: 'evt-shared-2' } });
     expect(subscription.received).toHaveLength(2);
     subscription.unsubscribe();
@@ -59,10 +66,18 @@ describe('two gateway instances on one Redis act as one', () => {
     const subscription = subscribe(clientB, UPDATED, { ids: ['race-1'] });
     await waitFor(() => b.bus.listenerCount() === 1, 'the subscription on B');
     const token = await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'race-1', sequence: 1, eventId: 'evt-race' }));
-    const verdicts = await Promise.all([postWebhook(a.url, token), postWebhook(b.url, token), postWebhook(a.url, token), postWebhook(b.url, token)]);
+    const verdicts = await Promise.all([
+      postWebhook(a.url, token),
+      postWebhook(b.url, token),
+      postWebhook(a.url, token),
+      postWebhook(b.url, token),
+    ]);
     expect(verdicts.map((v) => v.status)).toEqual([200, 200, 200, 200]);
     expect(verdicts.filter((v) => v.body?.status === 'accepted')).toHaveLength(1);
-    await postWebhook(a.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'race-1', sequence: 2, eventId: 'evt-race-2' })));
+    await postWebhook(
+      a.url,
+      await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'race-1', sequence: 2, eventId: 'evt-race-2' })),
+    );
     expect((await subscription.next()).data).toMatchObject({ scheduleUpdated: { eventId: 'evt-race' } });
     expect((await subscription.next()).data).toMatchObject({ scheduleUpdated: { eventId: 'evt-race-2' } });
     subscription.unsubscribe();
@@ -74,7 +89,10 @@ describe('two gateway instances on one Redis act as one', () => {
     const first = subscribe(clientA, UPDATED, { ids: ['resume-r'] });
     await waitFor(() => a.bus.listenerCount() === 1, 'the subscription on A');
     const post = async (seq: number) =>
-      postWebhook(a.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'resume-r', sequence: seq, eventId: `evt-r-${seq}` })));
+      postWebhook(
+        a.url,
+        await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'resume-r', sequence: seq, eventId: `evt-r-${seq}` })),
+      );
     await post(1);
     const last = (await first.next()).data as { scheduleUpdated: { cursor: string } };
     await clientA.dispose();
@@ -96,7 +114,12 @@ describe('two gateway instances on one Redis act as one', () => {
 
 describe('the Redis log is bounded', () => {
   it('answers CURSOR_EXPIRED for a cursor whose following events were trimmed', async () => {
-    const small = await RedisEventBus.connect({ url: inject('redisUrl'), logSize: 10, logger: pino({ level: 'silent' }), prefix: `small-${randomUUID()}:` });
+    const small = await RedisEventBus.connect({
+      url: inject('redisUrl'),
+      logSize: 10,
+      logger: pino({ level: 'silent' }),
+      prefix: `small-${randomUUID()}:`,
+    });
     try {
       const change = (n: number) => ({
         eventId: `e-${n}`,
@@ -109,7 +132,9 @@ describe('the Redis log is bounded', () => {
       });
       const first = await small.publish(change(0));
       for (let n = 1; n <= 500; n += 1) await small.publish(change(n));
-      await expect(small.subscribe({ since: first.event?.cursor ?? '', filter: () => true })).rejects.toMatchObject({ code: 'CURSOR_EXPIRED' });
+      await expect(small.subscribe({ since: first.event?.cursor ?? '', filter: () => true })).rejects.toMatchObject({
+        code: 'CURSOR_EXPIRED',
+      });
       const recent = await small.publish(change(501));
       const replay = await small.subscribe({ since: recent.event?.cursor ?? '', filter: () => true });
       await replay.return?.();

@@ -31,8 +31,12 @@ describe('typed client documents in client/', { timeout: 120_000 }, () => {
     try {
       const { code, output } = await run(process.execPath, ['--import', 'tsx', 'client/example.ts', app.gateway.url]);
       expect(code, output).toBe(0);
-      expect(output).toMatch(/renamed to “Harbor Studio — Business hours ✓”, revision \d+\nscheduleUpdated: “Harbor Studio — Business hours ✓”/);
-      const read = await app.graphql<{ schedule: { name: string } }>('query($id: ID!) { schedule(id: $id) { name } }', { id: DEMO_SCHEDULE_IDS.business });
+      expect(output).toMatch(
+        /renamed to “Harbor Studio — Business hours ✓”, revision \d+\nscheduleUpdated: “Harbor Studio — Business hours ✓”/,
+      );
+      const read = await app.graphql<{ schedule: { name: string } }>('query($id: ID!) { schedule(id: $id) { name } }', {
+        id: DEMO_SCHEDULE_IDS.business,
+      });
       expect(read.data?.schedule.name).toBe('Harbor Studio — Business hours ✓');
     } finally {
       await app.close();

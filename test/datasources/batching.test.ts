@@ -28,7 +28,9 @@ function answer(request: RecordedRequest) {
       const schedule = schedules.get(id);
       return schedule && statuses.includes(schedule.status) ? [schedule] : [];
     });
-    return { body: { schedules: found.slice(0, cursorPaging.limit), pagingMetadata: { count: found.length, hasNext: false, cursors: {} } } };
+    return {
+      body: { schedules: found.slice(0, cursorPaging.limit), pagingMetadata: { count: found.length, hasNext: false, cursors: {} } },
+    };
   }
   return { status: 404, body: {} };
 }
@@ -82,7 +84,12 @@ describe('Connection.schedule is batched per operation (no N+1)', () => {
     const result = await gateway.graphql('{ connections { connections { id schedule { id } } } }');
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
-      connections: { connections: [{ id: 'c-1', schedule: { id: 'sched-1' } }, { id: 'c-2', schedule: null }] },
+      connections: {
+        connections: [
+          { id: 'c-1', schedule: { id: 'sched-1' } },
+          { id: 'c-2', schedule: null },
+        ],
+      },
     });
   });
 
@@ -159,7 +166,11 @@ describe('startApp: upstream batching can be switched off (the N+1 baseline of t
   async function schedulesCallsOf(options: Parameters<typeof startApp>[2]) {
     const app = await startApp(loadConfig({ PORT: '0', EMULATOR_PORT: '0', LOG_LEVEL: 'silent' }), pino({ level: 'silent' }), options);
     try {
-      const response = await fetch(`${app.gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: READ }) });
+      const response = await fetch(`${app.gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: READ }),
+      });
       const body = (await response.json()) as { data: { connections: { connections: Array<{ schedule: { id: string } | null }> } } };
       const scheduleIds = new Set(body.data.connections.connections.flatMap(({ schedule }) => (schedule ? [schedule.id] : [])));
       const calls = (app.emulator?.calls ?? []).filter((call) => call.path.startsWith('/calendar/v3/schedules'));

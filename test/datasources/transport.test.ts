@@ -36,7 +36,13 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const GET: TransportRequest = { method: 'GET', path: '/things?a=1', headers: { accept: 'application/json' }, body: undefined, timeoutMs: 1_000 };
+const GET: TransportRequest = {
+  method: 'GET',
+  path: '/things?a=1',
+  headers: { accept: 'application/json' },
+  body: undefined,
+  timeoutMs: 1_000,
+};
 
 describe.each<[string, (url: string) => Transport]>([
   ['Node HTTP on kept-alive connections', (url) => nodeTransport(url)],
@@ -48,12 +54,25 @@ describe.each<[string, (url: string) => Transport]>([
       res.writeHead(201, { 'content-type': 'application/json', 'retry-after': '3' });
       res.end('{"ok":"é"}');
     };
-    const response = await transportFor(baseUrl)({ method: 'PATCH', path: '/things/1', headers: { 'content-type': 'application/json', authorization: 'key' }, body: '{"name":"ü"}', timeoutMs: 1_000 });
+    const response = await transportFor(baseUrl)({
+      method: 'PATCH',
+      path: '/things/1',
+      headers: { 'content-type': 'application/json', authorization: 'key' },
+      body: '{"name":"ü"}',
+      timeoutMs: 1_000,
+    });
     expect(response.status).toBe(201);
     expect(response.text).toBe('{"ok":"é"}');
     expect(response.header('Retry-After')).toBe('3');
     expect(response.header('x-missing')).toBeNull();
-    expect(received).toMatchObject([{ method: 'PATCH', url: '/base/things/1', body: '{"name":"ü"}', headers: { authorization: 'key', 'content-type': 'application/json' } }]);
+    expect(received).toMatchObject([
+      {
+        method: 'PATCH',
+        url: '/base/things/1',
+        body: '{"name":"ü"}',
+        headers: { authorization: 'key', 'content-type': 'application/json' },
+      },
+    ]);
   });
 
   it.each([
@@ -91,7 +110,10 @@ describe.each<[string, (url: string) => Transport]>([
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
-    const failure = (await transportFor(`http://127.0.0.1:${port}`)(GET).catch((error: unknown) => error)) as Error & { code?: string; cause?: { code?: string } };
+    const failure = (await transportFor(`http://127.0.0.1:${port}`)(GET).catch((error: unknown) => error)) as Error & {
+      code?: string;
+      cause?: { code?: string };
+    };
     expect(failure.code ?? failure.cause?.code).toBe('ECONNREFUSED');
   });
 
@@ -141,7 +163,15 @@ describe('Node HTTP transport', () => {
 });
 
 describe('the Wix client', () => {
-  const RESILIENCE = { timeoutMs: 1_000, maxAttempts: 1, breakerFailureRatio: 0.5, breakerWindowMs: 10_000, breakerMinCalls: 1_000, breakerHalfOpenMs: 10_000, deadlineMs: 5_000 };
+  const RESILIENCE = {
+    timeoutMs: 1_000,
+    maxAttempts: 1,
+    breakerFailureRatio: 0.5,
+    breakerWindowMs: 10_000,
+    breakerMinCalls: 1_000,
+    breakerHalfOpenMs: 10_000,
+    deadlineMs: 5_000,
+  };
   const clientWith = (fetchImpl?: typeof fetch) =>
     new WixHttpClient({
       baseUrl: `${baseUrl}/`,
@@ -158,7 +188,9 @@ describe('the Wix client', () => {
     received.length = 0;
     answer = (_req, res) => res.end('{"n":1}');
     expect(await clientWith().call(z.object({ n: z.number() }), request)).toEqual({ n: 1 });
-    expect(received).toMatchObject([{ url: '/base/things?ids=a&ids=b', headers: { authorization: 'key', 'wix-site-id': 'site', accept: 'application/json' } }]);
+    expect(received).toMatchObject([
+      { url: '/base/things?ids=a&ids=b', headers: { authorization: 'key', 'wix-site-id': 'site', accept: 'application/json' } },
+    ]);
   });
 
   it('answers a body its Content-Encoding cannot decode with a gateway error, not a raw zlib one', async () => {

@@ -83,7 +83,10 @@ describe('Query.connection (Get Connection)', () => {
       body: {
         connection: wixConnection('c1', 's1', {
           syncConfig: {
-            listEventFromCalendars: { enabled: false, calendars: { calendars: [{ id: 'cal-1', name: 'Work', enabled: true }, { id: 'cal-2' }] } },
+            listEventFromCalendars: {
+              enabled: false,
+              calendars: { calendars: [{ id: 'cal-1', name: 'Work', enabled: true }, { id: 'cal-2' }] },
+            },
             syncToCalendar: { enabled: false, primaryCalendar: {} },
           },
         }),
@@ -120,7 +123,9 @@ describe('Query.connection (Get Connection)', () => {
       '{ connection(id: "c1") { syncConfig { listEventFromCalendars { enabled source { __typename } } syncToCalendar { enabled target { __typename } } } } }',
     );
     expect(result.data).toEqual({
-      connection: { syncConfig: { listEventFromCalendars: { enabled: true, source: null }, syncToCalendar: { enabled: false, target: null } } },
+      connection: {
+        syncConfig: { listEventFromCalendars: { enabled: true, source: null }, syncToCalendar: { enabled: false, target: null } },
+      },
     });
   });
 });
@@ -128,7 +133,9 @@ describe('Query.connection (Get Connection)', () => {
 describe('Query.connections (List Connections)', () => {
   it('repeats scheduleIds in the query string and sends partialFailure', async () => {
     upstream.handle(() => ({ body: { connections: [wixConnection('c1', 'a')], failedProviderIds: ['prov-apple'] } }));
-    const result = await gateway.graphql('{ connections(scheduleIds: ["a", "b"], partialFailure: true) { connections { id } failedProviderIds } }');
+    const result = await gateway.graphql(
+      '{ connections(scheduleIds: ["a", "b"], partialFailure: true) { connections { id } failedProviderIds } }',
+    );
     expect(upstream.requests.map((r) => [r.method, r.path, r.query])).toEqual([
       ['GET', '/bookings/v2/external-calendars/connections', 'scheduleIds=a&scheduleIds=b&partialFailure=true'],
     ]);
@@ -148,7 +155,13 @@ describe('Query.schedule (Get Schedule)', () => {
     upstream.handle(() => ({
       body: {
         schedule: wixSchedule('s1', {
-          defaultConferencingDetails: { type: 'ZOOM', hostUrl: 'https://zoom.example/h', guestUrl: 'https://zoom.example/g', password: 'pw', externalId: 'z1' },
+          defaultConferencingDetails: {
+            type: 'ZOOM',
+            hostUrl: 'https://zoom.example/h',
+            guestUrl: 'https://zoom.example/g',
+            password: 'pw',
+            externalId: 'z1',
+          },
         }),
       },
     }));
@@ -170,7 +183,13 @@ describe('Query.schedule (Get Schedule)', () => {
         defaultTitle: 'Session',
         defaultLocation: { id: null, type: 'CUSTOM', name: 'Studio', address: 'Main St 1' },
         defaultCapacity: 4,
-        defaultConferencingDetails: { type: 'ZOOM', hostUrl: 'https://zoom.example/h', guestUrl: 'https://zoom.example/g', password: 'pw', externalId: 'z1' },
+        defaultConferencingDetails: {
+          type: 'ZOOM',
+          hostUrl: 'https://zoom.example/h',
+          guestUrl: 'https://zoom.example/g',
+          password: 'pw',
+          externalId: 'z1',
+        },
         appId: '13d21c63-b5ec-5912-8397-c3a5ddb27a97',
         permissions: [{ identity: { wixUserId: 'user-1' }, role: 'WRITER' }],
         extendedFields: { namespaces: { '@acme/app': { color: 'blue' } } },

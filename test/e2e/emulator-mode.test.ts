@@ -27,7 +27,9 @@ const UPDATE = `mutation($s: UpdateScheduleInput!) { updateSchedule(schedule: $s
 
 describe('emulator mode: no credentials, demo data, the whole loop', () => {
   it('answers the quick-start query from the demo data, every connection with its schedule', async () => {
-    const result = await app.graphql<{ connections: { connections: Array<{ id: string; status: string; schedule: { name: string } | null }> } }>(
+    const result = await app.graphql<{
+      connections: { connections: Array<{ id: string; status: string; schedule: { name: string } | null }> };
+    }>(
       `{ connections { connections { id status syncConfig {
           listEventFromCalendars { enabled source { __typename } }
           syncToCalendar { enabled target { __typename } }
@@ -44,9 +46,13 @@ describe('emulator mode: no credentials, demo data, the whole loop', () => {
 
   it('updateSchedule through the gateway produces scheduleUpdated at a subscriber, end to end', async () => {
     const id = DEMO_SCHEDULE_IDS.mayaPersonalTraining;
-    const subscription = subscribe(client, 'subscription($ids: [ID!]) { scheduleUpdated(scheduleIds: $ids) { eventId sequence cursor schedule { id name revision } } }', {
-      ids: [id],
-    });
+    const subscription = subscribe(
+      client,
+      'subscription($ids: [ID!]) { scheduleUpdated(scheduleIds: $ids) { eventId sequence cursor schedule { id name revision } } }',
+      {
+        ids: [id],
+      },
+    );
     await waitFor(() => app.bus.listenerCount() === 1, 'the subscription');
     const before = await app.graphql<ScheduleRead>('query($id: ID!) { schedule(id: $id) { id name revision status } }', { id });
     const revision = before.data?.schedule?.revision ?? '';
@@ -64,7 +70,9 @@ describe('emulator mode: no credentials, demo data, the whole loop', () => {
 
   it('keeps delivering the emulator’s events after a hand-made webhook (npm run webhook:send) for the same schedule', async () => {
     const id = DEMO_SCHEDULE_IDS.groupYogaFlow;
-    const subscription = subscribe(client, 'subscription($ids: [ID!]) { scheduleUpdated(scheduleIds: $ids) { schedule { name } } }', { ids: [id] });
+    const subscription = subscribe(client, 'subscription($ids: [ID!]) { scheduleUpdated(scheduleIds: $ids) { schedule { name } } }', {
+      ids: [id],
+    });
     await waitFor(() => app.bus.listenerCount() === 1, 'the subscription');
     const token = await createWebhookJwt({
       privateKey: DEV_WEBHOOK_PRIVATE_KEY_PEM,
@@ -72,7 +80,13 @@ describe('emulator mode: no credentials, demo data, the whole loop', () => {
       instanceId: DEFAULT_INSTANCE_ID,
       eventType: 'wix.calendar.v3.schedule_updated',
       // The CLI's default sequence: the time in ms, then six digits.
-      event: { id: 'hand-made', entityId: id, eventTime: new Date().toISOString(), entityEventSequence: `${Date.now()}000000`, updatedEvent: { currentEntity: { id, name: 'By hand', status: 'ACTIVE' } } },
+      event: {
+        id: 'hand-made',
+        entityId: id,
+        eventTime: new Date().toISOString(),
+        entityEventSequence: `${Date.now()}000000`,
+        updatedEvent: { currentEntity: { id, name: 'By hand', status: 'ACTIVE' } },
+      },
     });
     expect((await fetch(`${app.gateway.url}/webhooks/wix`, { method: 'POST', body: token })).status).toBe(200);
     expect((await subscription.next()).data).toEqual({ scheduleUpdated: { schedule: { name: 'By hand' } } });
@@ -101,7 +115,9 @@ describe('emulator mode: no credentials, demo data, the whole loop', () => {
 
   it('refuses invalid updateSchedule input before any upstream call', async () => {
     app.emulator?.clearCalls();
-    const result = await app.graphql(UPDATE, { s: { id: DEMO_SCHEDULE_IDS.business, revision: '1', name: '', defaultCapacity: -1, timeZone: 'x'.repeat(151) } });
+    const result = await app.graphql(UPDATE, {
+      s: { id: DEMO_SCHEDULE_IDS.business, revision: '1', name: '', defaultCapacity: -1, timeZone: 'x'.repeat(151) },
+    });
     expect(result.data).toMatchObject({
       updateSchedule: {
         schedule: null,
@@ -119,14 +135,23 @@ describe('emulator mode: no credentials, demo data, the whole loop', () => {
     const mutation = `mutation($id: ID!, $c: SyncConfigInput!) { updateSyncConfig(connectionId: $id, syncConfig: $c) {
       connection { id syncConfig { syncToCalendar { enabled target { __typename } } } } userErrors { code }
     } }`;
-    const google = await app.graphql(mutation, { id: DEMO_CONNECTION_IDS.mayaGoogle, c: { syncToCalendar: { enabled: false, target: { dedicatedCalendar: true } } } });
+    const google = await app.graphql(mutation, {
+      id: DEMO_CONNECTION_IDS.mayaGoogle,
+      c: { syncToCalendar: { enabled: false, target: { dedicatedCalendar: true } } },
+    });
     expect(google.data).toEqual({
       updateSyncConfig: {
-        connection: { id: DEMO_CONNECTION_IDS.mayaGoogle, syncConfig: { syncToCalendar: { enabled: false, target: { __typename: 'DedicatedCalendar' } } } },
+        connection: {
+          id: DEMO_CONNECTION_IDS.mayaGoogle,
+          syncConfig: { syncToCalendar: { enabled: false, target: { __typename: 'DedicatedCalendar' } } },
+        },
         userErrors: [],
       },
     });
-    const microsoft = await app.graphql(mutation, { id: DEMO_CONNECTION_IDS.liamMicrosoft, c: { syncToCalendar: { enabled: true, target: { primaryCalendar: true } } } });
+    const microsoft = await app.graphql(mutation, {
+      id: DEMO_CONNECTION_IDS.liamMicrosoft,
+      c: { syncToCalendar: { enabled: true, target: { primaryCalendar: true } } },
+    });
     expect(microsoft.data).toEqual({ updateSyncConfig: { connection: null, userErrors: [{ code: 'NOT_SUPPORTED_BY_PROVIDER' }] } });
     const missing = await app.graphql(mutation, { id: 'no-such-connection', c: { syncToCalendar: { enabled: true } } });
     expect(missing.data).toEqual({ updateSyncConfig: { connection: null, userErrors: [{ code: 'NOT_FOUND' }] } });

@@ -7,7 +7,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Runs the real entry point (what `npm start` runs) with the given environment. */
 function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let stderr = '';
   let buffered = '';
@@ -32,7 +36,8 @@ function run(env: Record<string, string>) {
     child,
     lines,
     stderr: () => stderr,
-    waitForLine: (test: (line: Record<string, unknown>) => boolean) => new Promise<Record<string, unknown>>((resolve) => waiters.push({ test, resolve })),
+    waitForLine: (test: (line: Record<string, unknown>) => boolean) =>
+      new Promise<Record<string, unknown>>((resolve) => waiters.push({ test, resolve })),
   };
 }
 
@@ -41,9 +46,15 @@ describe('the process (npm start)', () => {
     const proc = run({ PORT: '0', LOG_LEVEL: 'info' });
     const ready = await proc.waitForLine((line) => typeof line.msg === 'string' && line.msg.startsWith('gateway ready'));
     const url = String(ready.url);
-    const result = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ connections { connections { id schedule { name } } } }' }) });
+    const result = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ connections { connections { id schedule { name } } } }' }),
+    });
     expect(result.status).toBe(200);
-    expect(((await result.json()) as { data: { connections: { connections: unknown[] } } }).data.connections.connections.length).toBeGreaterThan(0);
+    expect(
+      ((await result.json()) as { data: { connections: { connections: unknown[] } } }).data.connections.connections.length,
+    ).toBeGreaterThan(0);
     expect(proc.lines.some((line) => line.includes('embedded Wix emulator'))).toBe(true);
     proc.child.kill('SIGTERM');
     const [code] = (await once(proc.child, 'exit')) as [number | null];

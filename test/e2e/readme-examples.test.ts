@@ -29,7 +29,10 @@ for (const match of README.matchAll(/```graphql\n([\s\S]*?)```|<!--\s*readme-tes
 const placeholders = examples.flatMap((example) => example.captures.map((capture) => capture.name));
 
 function read(data: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), data);
+  return path.reduce<unknown>(
+    (value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined),
+    data,
+  );
 }
 
 let app: Awaited<ReturnType<typeof startTestApp>>;
@@ -53,7 +56,8 @@ describe('the README examples work against a fresh emulator as written', () => {
     expect(new Set(placeholders).size).toBe(placeholders.length);
     examples.forEach((example, index) => {
       const provided = examples.slice(0, index).flatMap((earlier) => earlier.captures.map((capture) => capture.name));
-      for (const name of placeholders) if (example.query.includes(name)) expect({ name, provided: provided.includes(name) }).toEqual({ name, provided: true });
+      for (const name of placeholders)
+        if (example.query.includes(name)) expect({ name, provided: provided.includes(name) }).toEqual({ name, provided: true });
     });
   });
 

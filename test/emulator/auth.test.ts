@@ -67,7 +67,12 @@ describe('POST /oauth2/token (client credentials)', () => {
   it('issues a Bearer-typed token that lives 4 hours', async () => {
     const response = await call<TokenResponse>(emulator, 'POST', '/oauth2/token', {
       auth: 'none',
-      body: { grant_type: 'client_credentials', client_id: emulator.appId, client_secret: emulator.appSecret, instance_id: emulator.instanceId },
+      body: {
+        grant_type: 'client_credentials',
+        client_id: emulator.appId,
+        client_secret: emulator.appSecret,
+        instance_id: emulator.instanceId,
+      },
     });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 14_400 });
@@ -102,7 +107,10 @@ describe('POST /oauth2/token (client credentials)', () => {
   it('gives every app instance its own data set with its own ids', async () => {
     const token = await tokenFor('3f0d5cfe-6d47-4f2b-9b9e-1c2a3b4c5d6e');
     const query = { query: { cursorPaging: { limit: 100 } } };
-    const own = await call<{ schedules: Schedule[] }>(emulator, 'POST', '/calendar/v3/schedules/query', { auth: { authorization: token }, body: query });
+    const own = await call<{ schedules: Schedule[] }>(emulator, 'POST', '/calendar/v3/schedules/query', {
+      auth: { authorization: token },
+      body: query,
+    });
     const site = await call<{ schedules: Schedule[] }>(emulator, 'POST', '/calendar/v3/schedules/query', { body: query });
     expect(own.body.schedules).toHaveLength(site.body.schedules.length);
     const siteIds = new Set(site.body.schedules.map((schedule) => schedule.id));

@@ -39,14 +39,16 @@ describe("the 'demo' seed", () => {
     expect(new Set(connections.map((connection) => connection.calendarType))).toEqual(new Set(['GOOGLE', 'I_CAL', 'MICROSOFT']));
     const statuses: Connection['status'][] = ['SYNCED', 'CONNECTED', 'SYNC_IN_PROGRESS', 'ERROR', 'DISCONNECTED'];
     expect(new Set(connections.map((connection) => connection.status))).toEqual(new Set(statuses));
-    for (const connection of connections.filter((candidate) => candidate.status === 'ERROR')) expect(connection.errorReason).not.toBe('UNDEFINED');
+    for (const connection of connections.filter((candidate) => candidate.status === 'ERROR'))
+      expect(connection.errorReason).not.toBe('UNDEFINED');
   });
 
   it('uses only sync-config members each provider supports', () => {
     for (const connection of connections) {
       const provider = PROVIDERS.find((candidate) => candidate.id === connection.providerId);
       expect(provider?.calendarType).toBe(connection.calendarType);
-      if (connection.syncConfig.listEventFromCalendars?.calendars) expect(provider?.features.listEventFromCalendars).toBe('SPECIFIC_CALENDARS');
+      if (connection.syncConfig.listEventFromCalendars?.calendars)
+        expect(provider?.features.listEventFromCalendars).toBe('SPECIFIC_CALENDARS');
       if (connection.syncConfig.syncToCalendar?.dedicatedCalendar) expect(provider?.features.syncToCalendar).toBe('DEDICATED_CALENDAR');
     }
   });

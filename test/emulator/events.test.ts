@@ -65,7 +65,9 @@ describe('List Events', () => {
     const event = all.body.events[10];
     if (!event) throw new Error('demo data has too few events');
     const inside = new Date(Date.parse(event.start) + 60_000).toISOString();
-    const response = await listEvents(`from=${encodeURIComponent(inside)}&to=${encodeURIComponent(to)}&cursorPaging.limit=1000&allDay=false`);
+    const response = await listEvents(
+      `from=${encodeURIComponent(inside)}&to=${encodeURIComponent(to)}&cursorPaging.limit=1000&allDay=false`,
+    );
     expect(response.body.events).toContainEqual(event);
   });
 

@@ -46,7 +46,12 @@ describe('List Connections', () => {
     const query = `scheduleIds=${DEMO_SCHEDULE_IDS.mayaPersonalTraining}&scheduleIds=${DEMO_SCHEDULE_IDS.liamPhysiotherapy}`;
     const response = await call<{ connections: Connection[] }>(emulator, 'GET', `${BASE}/connections?${query}`);
     expect(response.body.connections.map((connection) => connection.id).sort()).toEqual(
-      [DEMO_CONNECTION_IDS.mayaGoogle, DEMO_CONNECTION_IDS.mayaApple, DEMO_CONNECTION_IDS.liamMicrosoft, DEMO_CONNECTION_IDS.liamGoogle].sort(),
+      [
+        DEMO_CONNECTION_IDS.mayaGoogle,
+        DEMO_CONNECTION_IDS.mayaApple,
+        DEMO_CONNECTION_IDS.liamMicrosoft,
+        DEMO_CONNECTION_IDS.liamGoogle,
+      ].sort(),
     );
   });
 
@@ -80,7 +85,11 @@ describe('Get Connection', () => {
 describe('Connect By OAuth', () => {
   it('returns an oauthUrl on the emulator whose visit creates the connection and redirects with its id', async () => {
     const start = await call<{ oauthUrl: string }>(emulator, 'POST', `${BASE}/connections:connectByOAuth`, {
-      body: { providerId: PROVIDER_IDS.google, scheduleId: DEMO_SCHEDULE_IDS.groupYogaFlow, redirectUrl: 'https://app.example.com/done?tab=calendars' },
+      body: {
+        providerId: PROVIDER_IDS.google,
+        scheduleId: DEMO_SCHEDULE_IDS.groupYogaFlow,
+        redirectUrl: 'https://app.example.com/done?tab=calendars',
+      },
     });
     expect(start.status).toBe(200);
     expect(start.body.oauthUrl.startsWith(`${emulator.url}/_emulator/oauth/authorize?`)).toBe(true);
@@ -105,7 +114,11 @@ describe('Connect By OAuth', () => {
 
   it('reports SYNCED once the first sync is due', async () => {
     const start = await call<{ oauthUrl: string }>(emulator, 'POST', `${BASE}/connections:connectByOAuth`, {
-      body: { providerId: PROVIDER_IDS.microsoft, scheduleId: DEMO_SCHEDULE_IDS.introConsultation, redirectUrl: 'https://app.example.com/done' },
+      body: {
+        providerId: PROVIDER_IDS.microsoft,
+        scheduleId: DEMO_SCHEDULE_IDS.introConsultation,
+        redirectUrl: 'https://app.example.com/done',
+      },
     });
     const visit = await fetch(start.body.oauthUrl, { redirect: 'manual' });
     const connectionId = new URL(visit.headers.get('location') ?? '').searchParams.get('connectionId') ?? '';
@@ -147,7 +160,11 @@ describe('Connect By Credentials', () => {
       body: { ...body, password: DEMO_CALENDAR_PASSWORD },
     });
     expect(response.status).toBe(200);
-    expect(response.body.connection).toMatchObject({ calendarType: 'I_CAL', status: 'CONNECTED', externalAccountEmail: 'sofia@icloud.com' });
+    expect(response.body.connection).toMatchObject({
+      calendarType: 'I_CAL',
+      status: 'CONNECTED',
+      externalAccountEmail: 'sofia@icloud.com',
+    });
   });
 
   it('answers 401 BAD_CREDENTIALS for a wrong password', async () => {
@@ -167,7 +184,9 @@ describe('Connect By Credentials', () => {
   it('answers 403 PREMIUM_FEATURE_NOT_ENABLED when the site has no premium plan', async () => {
     emulator.store.defaultTenant.premiumEnabled = false;
     try {
-      const response = await call(emulator, 'POST', `${BASE}/connections:connectByCredentials`, { body: { ...body, password: DEMO_CALENDAR_PASSWORD } });
+      const response = await call(emulator, 'POST', `${BASE}/connections:connectByCredentials`, {
+        body: { ...body, password: DEMO_CALENDAR_PASSWORD },
+      });
       expect(response.status).toBe(403);
       expect(applicationErrorCode(response.body)).toBe('PREMIUM_FEATURE_NOT_ENABLED');
     } finally {
@@ -185,9 +204,18 @@ describe('Connect By Credentials', () => {
 
 describe('List Calendars', () => {
   it("lists a Google account's calendars", async () => {
-    const response = await call<{ calendars: Calendar[] }>(emulator, 'GET', `${BASE}/connections/${DEMO_CONNECTION_IDS.mayaGoogle}/calendars`);
+    const response = await call<{ calendars: Calendar[] }>(
+      emulator,
+      'GET',
+      `${BASE}/connections/${DEMO_CONNECTION_IDS.mayaGoogle}/calendars`,
+    );
     expect(response.status).toBe(200);
-    expect(response.body.calendars.map((calendar) => calendar.name)).toEqual(['maya.cohen.fit@gmail.com', 'Work', 'Birthdays', 'Holidays in United States']);
+    expect(response.body.calendars.map((calendar) => calendar.name)).toEqual([
+      'maya.cohen.fit@gmail.com',
+      'Work',
+      'Birthdays',
+      'Holidays in United States',
+    ]);
   });
 
   it('answers 428 CONNECTION_NOT_CONNECTED for a disconnected connection', async () => {
@@ -236,7 +264,9 @@ describe('Update Sync Config', () => {
   });
 
   it('answers 400 when syncConfig is missing', async () => {
-    const response = await call(emulator, 'PATCH', path(DEMO_CONNECTION_IDS.mayaGoogle), { body: { connectionId: DEMO_CONNECTION_IDS.mayaGoogle } });
+    const response = await call(emulator, 'PATCH', path(DEMO_CONNECTION_IDS.mayaGoogle), {
+      body: { connectionId: DEMO_CONNECTION_IDS.mayaGoogle },
+    });
     expect(response.status).toBe(400);
     expect(violatedFields(response.body)).toEqual(['syncConfig']);
   });
@@ -273,7 +303,9 @@ describe('Update Sync Config', () => {
 describe('Disconnect', () => {
   it('sets DISCONNECTED, then answers 428 CONNECTION_ALREADY_DISCONNECTED', async () => {
     const id = DEMO_CONNECTION_IDS.noahGoogle;
-    const first = await call<{ connection: Connection }>(emulator, 'POST', `${BASE}/connections/${id}/disconnect`, { body: { connectionId: id } });
+    const first = await call<{ connection: Connection }>(emulator, 'POST', `${BASE}/connections/${id}/disconnect`, {
+      body: { connectionId: id },
+    });
     expect(first.status).toBe(200);
     expect(first.body.connection.status).toBe('DISCONNECTED');
     const second = await call(emulator, 'POST', `${BASE}/connections/${id}/disconnect`, { body: { connectionId: id } });

@@ -98,7 +98,10 @@ describe('fault injection over HTTP', () => {
   });
 
   it('starts and ends a provider outage', async () => {
-    const started = await call(emulator, 'POST', '/_emulator/faults/provider-outages', { auth: 'none', body: { providerId: PROVIDER_IDS.google } });
+    const started = await call(emulator, 'POST', '/_emulator/faults/provider-outages', {
+      auth: 'none',
+      body: { providerId: PROVIDER_IDS.google },
+    });
     expect(started.status).toBe(201);
     const partial = await call<{ failedProviderIds: string[] }>(emulator, 'GET', `${CONNECTIONS}?partialFailure=true`);
     expect(partial.body.failedProviderIds).toEqual([PROVIDER_IDS.google]);

@@ -31,20 +31,30 @@ function query(body: unknown): Promise<WixResponse<QueryBody>> {
 }
 
 async function create(schedule: Record<string, unknown>, idempotencyKey?: string): Promise<WixResponse<{ schedule: Schedule }>> {
-  return call<{ schedule: Schedule }>(emulator, 'POST', SCHEDULES, { body: { schedule, ...(idempotencyKey !== undefined && { idempotencyKey }) } });
+  return call<{ schedule: Schedule }>(emulator, 'POST', SCHEDULES, {
+    body: { schedule, ...(idempotencyKey !== undefined && { idempotencyKey }) },
+  });
 }
 
 describe('Get Schedule', () => {
   it('returns the schedule without conferencing details by default', async () => {
     const response = await call<{ schedule: Schedule }>(emulator, 'GET', `${SCHEDULES}/${DEMO_SCHEDULE_IDS.liamPhysiotherapy}`);
     expect(response.status).toBe(200);
-    expect(response.body.schedule).toMatchObject({ id: DEMO_SCHEDULE_IDS.liamPhysiotherapy, name: 'Liam Park — Physiotherapy', status: 'ACTIVE' });
+    expect(response.body.schedule).toMatchObject({
+      id: DEMO_SCHEDULE_IDS.liamPhysiotherapy,
+      name: 'Liam Park — Physiotherapy',
+      status: 'ACTIVE',
+    });
     expect(response.body.schedule).not.toHaveProperty('defaultConferencingDetails');
   });
 
   it('includes defaultConferencingDetails with fields=PI_FIELDS or OWN_PI_FIELDS', async () => {
     for (const fields of ['PI_FIELDS', 'OWN_PI_FIELDS']) {
-      const response = await call<{ schedule: Schedule }>(emulator, 'GET', `${SCHEDULES}/${DEMO_SCHEDULE_IDS.liamPhysiotherapy}?fields=${fields}`);
+      const response = await call<{ schedule: Schedule }>(
+        emulator,
+        'GET',
+        `${SCHEDULES}/${DEMO_SCHEDULE_IDS.liamPhysiotherapy}?fields=${fields}`,
+      );
       expect(response.body.schedule.defaultConferencingDetails).toMatchObject({ type: 'ZOOM' });
     }
   });
@@ -127,7 +137,9 @@ describe('Query Schedules', () => {
 
   it('answers 400 when a filter is sent together with a cursor', async () => {
     const first = await query({ query: { cursorPaging: { limit: 1 } } });
-    const response = await query({ query: { filter: { status: 'ACTIVE' }, cursorPaging: { cursor: first.body.pagingMetadata.cursors.next } } });
+    const response = await query({
+      query: { filter: { status: 'ACTIVE' }, cursorPaging: { cursor: first.body.pagingMetadata.cursors.next } },
+    });
     expect(response.status).toBe(400);
     expect(violatedFields(response.body)).toEqual(['query.filter']);
   });
@@ -135,9 +147,20 @@ describe('Query Schedules', () => {
 
 describe('Create Schedule', () => {
   it('assigns id, revision "1", dates and ACTIVE status', async () => {
-    const response = await create({ name: 'Eli Ben-David — Climbing coaching', timeZone: 'Asia/Jerusalem', defaultCapacity: 3, status: 'CANCELLED', revision: '9' });
+    const response = await create({
+      name: 'Eli Ben-David — Climbing coaching',
+      timeZone: 'Asia/Jerusalem',
+      defaultCapacity: 3,
+      status: 'CANCELLED',
+      revision: '9',
+    });
     expect(response.status).toBe(200);
-    expect(response.body.schedule).toMatchObject({ name: 'Eli Ben-David — Climbing coaching', status: 'ACTIVE', revision: '1', timeZone: 'Asia/Jerusalem' });
+    expect(response.body.schedule).toMatchObject({
+      name: 'Eli Ben-David — Climbing coaching',
+      status: 'ACTIVE',
+      revision: '1',
+      timeZone: 'Asia/Jerusalem',
+    });
     expect(response.body.schedule.createdDate).toBe(response.body.schedule.updatedDate);
     const fetched = await call<{ schedule: Schedule }>(emulator, 'GET', `${SCHEDULES}/${response.body.schedule.id}`);
     expect(fetched.body.schedule.id).toBe(response.body.schedule.id);
@@ -240,7 +263,9 @@ describe('Cancel Schedule', () => {
   it('sets CANCELLED and raises the revision; a second cancel answers 428 SCHEDULE_CANCELLED', async () => {
     const created = await create({ name: 'Short-lived' });
     const { id } = created.body.schedule;
-    const first = await call<{ schedule: Schedule }>(emulator, 'POST', `${SCHEDULES}/${id}/cancel`, { body: { preserveFutureEventsWithParticipants: true } });
+    const first = await call<{ schedule: Schedule }>(emulator, 'POST', `${SCHEDULES}/${id}/cancel`, {
+      body: { preserveFutureEventsWithParticipants: true },
+    });
     expect(first.status).toBe(200);
     expect(first.body.schedule).toMatchObject({ status: 'CANCELLED', revision: '2' });
     const second = await call(emulator, 'POST', `${SCHEDULES}/${id}/cancel`, { body: {} });

@@ -89,11 +89,17 @@ describe('schedule webhooks', () => {
   it('posts schedule_updated with the current entity and a higher sequence', async () => {
     const webhooks = await listen();
     const schedule = await createSchedule('Webhook updated');
-    await call(emulator, 'PATCH', `${SCHEDULES}/${schedule.id}`, { body: { schedule: { id: schedule.id, revision: '1', name: 'Renamed' } } });
+    await call(emulator, 'PATCH', `${SCHEDULES}/${schedule.id}`, {
+      body: { schedule: { id: schedule.id, revision: '1', name: 'Renamed' } },
+    });
     const received = await webhooks.waitFor(2);
     const events = await Promise.all(received.map(async (webhook) => open(webhook.body)));
     const updated = events.find((opened) => opened.envelope.eventType === 'wix.calendar.v3.schedule_updated');
-    expect(updated?.event).toMatchObject({ slug: 'updated', entityEventSequence: expect.stringMatching(/^\d{13}000002$/), updatedEvent: { currentEntity: { name: 'Renamed', revision: '2' } } });
+    expect(updated?.event).toMatchObject({
+      slug: 'updated',
+      entityEventSequence: expect.stringMatching(/^\d{13}000002$/),
+      updatedEvent: { currentEntity: { name: 'Renamed', revision: '2' } },
+    });
   });
 
   it('posts schedule_updated (CANCELLED) and schedule_cancelled with the same sequence on cancel', async () => {
@@ -103,7 +109,9 @@ describe('schedule webhooks', () => {
       body: { preserveFutureEventsWithParticipants: true },
     });
     const received = await webhooks.waitFor(2);
-    const byType = new Map((await Promise.all(received.map(async (webhook) => open(webhook.body)))).map((opened) => [opened.envelope.eventType, opened.event]));
+    const byType = new Map(
+      (await Promise.all(received.map(async (webhook) => open(webhook.body)))).map((opened) => [opened.envelope.eventType, opened.event]),
+    );
     const updated = byType.get('wix.calendar.v3.schedule_updated');
     const cancelled = byType.get('wix.calendar.v3.schedule_cancelled');
     expect(updated).toMatchObject({ entityId: id, updatedEvent: { currentEntity: { status: 'CANCELLED' } } });
@@ -124,7 +132,10 @@ describe('schedule webhooks', () => {
       auth: 'none',
       body: { grant_type: 'client_credentials', client_id: emulator.appId, client_secret: emulator.appSecret, instance_id: instanceId },
     });
-    await call(emulator, 'POST', SCHEDULES, { auth: { authorization: token.body.access_token }, body: { schedule: { name: 'Other tenant' } } });
+    await call(emulator, 'POST', SCHEDULES, {
+      auth: { authorization: token.body.access_token },
+      body: { schedule: { name: 'Other tenant' } },
+    });
     const [received] = await webhooks.waitFor(1);
     expect((await open(received?.body ?? '')).envelope.instanceId).toBe(instanceId);
   });

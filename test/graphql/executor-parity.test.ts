@@ -28,9 +28,16 @@ const operations: Array<[string, string, Record<string, unknown>?]> = [
                    syncToCalendar { enabled target { __typename ... on PrimaryCalendar { primaryCalendar } ... on DedicatedCalendar { dedicatedCalendar } } } }
       schedule { ${SCHEDULE_FIELDS} } } } }`,
   ],
-  ['one schedule, and a missing one', `query($id: ID!) { schedule(id: $id) { ${SCHEDULE_FIELDS} } missing: schedule(id: "nope") { id } }`, { id: DEMO_SCHEDULE_IDS.business }],
+  [
+    'one schedule, and a missing one',
+    `query($id: ID!) { schedule(id: $id) { ${SCHEDULE_FIELDS} } missing: schedule(id: "nope") { id } }`,
+    { id: DEMO_SCHEDULE_IDS.business },
+  ],
   ['a missing connection', '{ connection(id: "nope") { id } }'],
-  ['providers', '{ providers { id name calendarType features { connectMethods updateSyncConfig listEventFromCalendars syncToCalendar } } }'],
+  [
+    'providers',
+    '{ providers { id name calendarType features { connectMethods updateSyncConfig listEventFromCalendars syncToCalendar } } }',
+  ],
   ['a page of schedules', '{ schedules(first: 3) { edges { cursor node { id name } } pageInfo { hasNextPage endCursor } } }'],
   ['a bad page size', '{ schedules(first: 0) { edges { cursor } } }'],
   [
@@ -51,8 +58,10 @@ const operations: Array<[string, string, Record<string, unknown>?]> = [
   ['__typename and aliases', '{ a: __typename b: connections { n: failedProviderIds } }'],
 ];
 
-const SYNC_CONFIG = 'mutation($id: ID!, $s: SyncConfigInput!) { updateSyncConfig(connectionId: $id, syncConfig: $s) { connection { id } userErrors { code message field } } }';
-const EVENTS = 'query($f: ExternalEventsFilter!, $n: Int) { externalEvents(filter: $f, first: $n) { edges { node { start } } pageInfo { hasNextPage } } }';
+const SYNC_CONFIG =
+  'mutation($id: ID!, $s: SyncConfigInput!) { updateSyncConfig(connectionId: $id, syncConfig: $s) { connection { id } userErrors { code message field } } }';
+const EVENTS =
+  'query($f: ExternalEventsFilter!, $n: Int) { externalEvents(filter: $f, first: $n) { edges { node { start } } pageInfo { hasNextPage } } }';
 const WINDOW = { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' };
 
 /** Variables graphql-js refuses while coercing them: BAD_USER_INPUT with the variable's location, before any resolver runs. */
@@ -61,11 +70,30 @@ const refusedVariables: Array<[string, string, Record<string, unknown>]> = [
   ['null for a required variable', 'query($id: ID!) { connection(id: $id) { id } }', { id: null }],
   ['an object for an ID', 'query($id: ID!) { connection(id: $id) { id } }', { id: { a: 1 } }],
   ['null in a list of non-null IDs', 'query($ids: [ID!]) { connections(scheduleIds: $ids) { failedProviderIds } }', { ids: ['a', null] }],
-  ['two members of a @oneOf input', SYNC_CONFIG, { id: DEMO_CONNECTION_IDS.liamMicrosoft, s: { syncToCalendar: { enabled: true, target: { primaryCalendar: true, dedicatedCalendar: true } } } }],
-  ['no member of a @oneOf input', SYNC_CONFIG, { id: DEMO_CONNECTION_IDS.liamMicrosoft, s: { syncToCalendar: { enabled: true, target: {} } } }],
-  ['a null member of a @oneOf input', SYNC_CONFIG, { id: DEMO_CONNECTION_IDS.liamMicrosoft, s: { syncToCalendar: { enabled: true, target: { primaryCalendar: null } } } }],
+  [
+    'two members of a @oneOf input',
+    SYNC_CONFIG,
+    {
+      id: DEMO_CONNECTION_IDS.liamMicrosoft,
+      s: { syncToCalendar: { enabled: true, target: { primaryCalendar: true, dedicatedCalendar: true } } },
+    },
+  ],
+  [
+    'no member of a @oneOf input',
+    SYNC_CONFIG,
+    { id: DEMO_CONNECTION_IDS.liamMicrosoft, s: { syncToCalendar: { enabled: true, target: {} } } },
+  ],
+  [
+    'a null member of a @oneOf input',
+    SYNC_CONFIG,
+    { id: DEMO_CONNECTION_IDS.liamMicrosoft, s: { syncToCalendar: { enabled: true, target: { primaryCalendar: null } } } },
+  ],
   ['an unknown input field', SYNC_CONFIG, { id: DEMO_CONNECTION_IDS.liamMicrosoft, s: { bogus: 1 } }],
-  ['a missing required input field', SYNC_CONFIG, { id: DEMO_CONNECTION_IDS.liamMicrosoft, s: { syncToCalendar: { target: { dedicatedCalendar: true } } } }],
+  [
+    'a missing required input field',
+    SYNC_CONFIG,
+    { id: DEMO_CONNECTION_IDS.liamMicrosoft, s: { syncToCalendar: { target: { dedicatedCalendar: true } } } },
+  ],
   ['a DateTime without an offset', EVENTS, { f: { ...WINDOW, from: '2026-01-01T00:00:00' } }],
   ['an Int beyond 32 bits', EVENTS, { f: WINDOW, n: 2 ** 40 }],
   ['a string for an Int', EVENTS, { f: WINDOW, n: '5' }],
@@ -75,13 +103,25 @@ const refusedVariables: Array<[string, string, Record<string, unknown>]> = [
 /** Variables both accept, coerced the same way (defaults, a single value as a list, a DateTime with an offset). */
 const acceptedVariables: Array<[string, string, Record<string, unknown>]> = [
   ['a default value', 'query($n: Int = 2) { schedules(first: $n) { edges { node { id } } } }', {}],
-  ['a single ID for a list', 'query($ids: [ID!]) { connections(scheduleIds: $ids) { connections { id } } }', { ids: DEMO_SCHEDULE_IDS.business }],
+  [
+    'a single ID for a list',
+    'query($ids: [ID!]) { connections(scheduleIds: $ids) { connections { id } } }',
+    { ids: DEMO_SCHEDULE_IDS.business },
+  ],
   ['a DateTime with an offset', EVENTS, { f: { ...WINDOW, from: '2026-01-01T02:00:00+02:00' }, n: 5 }],
-  ['@skip and @include', 'query($s: Boolean!) { connections { failedProviderIds @skip(if: $s) connections @include(if: $s) { id } } }', { s: true }],
+  [
+    '@skip and @include',
+    'query($s: Boolean!) { connections { failedProviderIds @skip(if: $s) connections @include(if: $s) { id } } }',
+    { s: true },
+  ],
 ];
 
 async function run(app: typeof plain, query: string, variables?: Record<string, unknown>) {
-  const response = await fetch(`${app.gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(`${app.gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   // Timestamps of writes differ between the two emulators; everything else must be identical.
   return { status: response.status, body: (await response.text()).replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g, '<time>') };
 }
@@ -94,7 +134,9 @@ describe('EXECUTOR=jit answers exactly as graphql-js', () => {
 
   it.each(refusedVariables)('refuses %s as BAD_USER_INPUT', async (_name, query, variables) => {
     const [expected, actual] = [await run(plain, query, variables), await run(jit, query, variables)];
-    expect(JSON.parse(expected.body)).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' }, locations: [expect.anything()] }] });
+    expect(JSON.parse(expected.body)).toMatchObject({
+      errors: [{ extensions: { code: 'BAD_USER_INPUT' }, locations: [expect.anything()] }],
+    });
     expect(actual).toEqual(expected);
   });
 
@@ -117,7 +159,9 @@ describe('EXECUTOR=jit reports field errors as graphql-js does', () => {
 
   beforeAll(async () => {
     upstream = await startFakeUpstream();
-    gateways = await Promise.all((['graphql-js', 'jit'] as const).map((executor) => startTestGateway({ upstreamUrl: upstream.url, executor, resilience: NO_RETRIES })));
+    gateways = await Promise.all(
+      (['graphql-js', 'jit'] as const).map((executor) => startTestGateway({ upstreamUrl: upstream.url, executor, resilience: NO_RETRIES })),
+    );
   });
   afterAll(async () => {
     await Promise.all(gateways.map((gateway) => gateway.close()));
@@ -145,7 +189,9 @@ describe('EXECUTOR=jit reports field errors as graphql-js does', () => {
         ? { body: { connections: [wixConnection('c1', 's1'), wixConnection('c2', 's2')] } }
         : { body: { schedules: [wixSchedule('s1'), { ...wixSchedule('s2'), createdDate: 'bad' }] } },
     );
-    const [expected, actual] = await both('{ connections { connections { id schedule { id createdDate } } } a: connection(id: "x") { id } }');
+    const [expected, actual] = await both(
+      '{ connections { connections { id schedule { id createdDate } } } a: connection(id: "x") { id } }',
+    );
     expect(actual).toEqual(expected);
   });
 });

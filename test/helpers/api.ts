@@ -12,7 +12,12 @@ export function wixProvider(id: string, overrides: Record<string, unknown> = {})
     id,
     name: 'Google',
     calendarType: 'GOOGLE',
-    features: { connectMethods: ['OAUTH'], updateSyncConfig: true, listEventFromCalendars: 'SPECIFIC_CALENDARS', syncToCalendar: 'DEDICATED_CALENDAR' },
+    features: {
+      connectMethods: ['OAUTH'],
+      updateSyncConfig: true,
+      listEventFromCalendars: 'SPECIFIC_CALENDARS',
+      syncToCalendar: 'DEDICATED_CALENDAR',
+    },
     ...overrides,
   };
 }
@@ -39,7 +44,10 @@ export function applicationError(status: number, code: string) {
 export function validationError(...fields: string[]) {
   return {
     status: 400,
-    body: { message: 'INVALID_ARGUMENT', details: { validationError: { fieldViolations: fields.map((field) => ({ field, description: 'bad', violatedRule: 'OTHER' })) } } },
+    body: {
+      message: 'INVALID_ARGUMENT',
+      details: { validationError: { fieldViolations: fields.map((field) => ({ field, description: 'bad', violatedRule: 'OTHER' })) } },
+    },
   };
 }
 

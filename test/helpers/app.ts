@@ -3,7 +3,10 @@ import { startApp, type App } from '../../src/app/start.js';
 import { loadConfig } from '../../src/infra/config.js';
 
 /** The whole gateway process as `npm start` wires it, from environment variables, on random ports. */
-export async function startTestApp(env: Record<string, string> = {}, logger: Logger = pino({ level: 'silent' })): Promise<App & { graphql: typeof graphql }> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  logger: Logger = pino({ level: 'silent' }),
+): Promise<App & { graphql: typeof graphql }> {
   const app = await startApp(loadConfig({ PORT: '0', EMULATOR_PORT: '0', LOG_LEVEL: 'silent', ...env }), logger);
   return { ...app, graphql };
 
@@ -13,6 +16,9 @@ export async function startTestApp(env: Record<string, string> = {}, logger: Log
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query, variables }),
     });
-    return { status: response.status, ...((await response.json()) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> }) };
+    return {
+      status: response.status,
+      ...((await response.json()) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> }),
+    };
   }
 }

@@ -7,7 +7,9 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** Headless Chromium that talks to nothing but the pages it is sent to. Fails, never skips, without Chromium. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: the browser tests need it. Run \`npm run test:setup\` (it installs Debian's chromium).`);
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}: the browser tests need it. Run \`npm run test:setup\` (it installs Debian's chromium).`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,

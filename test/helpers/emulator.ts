@@ -38,7 +38,12 @@ export function authHeaders(emulator: Emulator, auth: Auth = 'apiKey'): Record<s
 }
 
 /** One REST call; the JSON body is typed by the caller, since these tests assert on its shape. */
-export async function call<T = unknown>(emulator: Emulator, method: string, path: string, options: CallOptions = {}): Promise<WixResponse<T>> {
+export async function call<T = unknown>(
+  emulator: Emulator,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<WixResponse<T>> {
   const headers: Record<string, string> = { ...authHeaders(emulator, options.auth), ...options.headers };
   let payload: string | undefined = options.rawBody;
   if (options.body !== undefined) payload = JSON.stringify(options.body);

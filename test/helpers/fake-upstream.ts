@@ -46,7 +46,9 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
  * A recording stand-in for the Wix REST API: records every request exactly (method, path, raw
  * query string, headers, body) and answers with what the test scripted.
  */
-export async function startFakeUpstream(initial: FakeHandler = () => ({ status: 404, body: { message: 'not scripted' } })): Promise<FakeUpstream> {
+export async function startFakeUpstream(
+  initial: FakeHandler = () => ({ status: 404, body: { message: 'not scripted' } }),
+): Promise<FakeUpstream> {
   let handler = initial;
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {

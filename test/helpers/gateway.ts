@@ -60,7 +60,11 @@ export interface TestGateway extends Gateway {
   /** ws://…/graphql */
   wsUrl: string;
   /** POSTs one operation to /graphql and returns the parsed body with the HTTP status. */
-  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult<T>>;
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResult<T>>;
 }
 
 /** A real gateway on a random loopback port, talking to `upstreamUrl` in API-key mode. */

@@ -29,9 +29,10 @@ describe('GraphQL over HTTP compliance (graphql-http serverAudits)', () => {
 });
 
 describe('Cache-Control', () => {
-  const post = (body: unknown) => fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (body: unknown) =>
+    fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-  it('marks every answer as not to be stored: each is the caller\'s own, fresh from Wix', async () => {
+  it("marks every answer as not to be stored: each is the caller's own, fresh from Wix", async () => {
     upstream.handle(() => ({ body: { providers: [] } }));
     const answered = await post({ query: '{ providers { id } }' });
     expect(answered.status).toBe(200);

@@ -64,7 +64,8 @@ describe('metrics', () => {
     await postWebhook(gateway.url, 'garbage');
     const after = await metricsText();
 
-    const moved = (series: string, by: number) => expect({ series, delta: sample(after, series) - sample(before, series) }).toEqual({ series, delta: by });
+    const moved = (series: string, by: number) =>
+      expect({ series, delta: sample(after, series) - sample(before, series) }).toEqual({ series, delta: by });
     moved('gateway_operation_duration_seconds_count{operation_name="ListConnections",operation_type="query",outcome="ok"}', 1);
     moved('gateway_operation_duration_seconds_count{operation_name="Missing",operation_type="query",outcome="ok"}', 1);
     moved('gateway_upstream_call_duration_seconds_count{endpoint="externalCalendars.listConnections",status="200"}', 1);
@@ -101,21 +102,37 @@ describe('logs', () => {
     expect(emulator.calls[0]?.headers['x-request-id']).toBe('req-obs-42');
     const mine = logs.records().filter((r) => r.requestId === 'req-obs-42');
     expect(mine.map((r) => r.msg)).toEqual(expect.arrayContaining(['upstream call', 'graphql operation']));
-    expect(mine.find((r) => r.msg === 'upstream call')).toMatchObject({ endpoint: 'externalCalendars.listConnections', status: 200, attempt: 1 });
+    expect(mine.find((r) => r.msg === 'upstream call')).toMatchObject({
+      endpoint: 'externalCalendars.listConnections',
+      status: 200,
+      attempt: 1,
+    });
     for (const line of logs.lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
   });
 
   it('log one line per webhook with its verdict, and the reason of a refusal', async () => {
     await postWebhook(gateway.url, 'not-a-jwt');
-    expect(logs.records().filter((r) => r.msg === 'webhook').at(-1)).toMatchObject({ verdict: 'refused', status: 400, reason: 'body is not a JWT' });
+    expect(
+      logs
+        .records()
+        .filter((r) => r.msg === 'webhook')
+        .at(-1),
+    ).toMatchObject({ verdict: 'refused', status: 400, reason: 'body is not a JWT' });
   });
 
   it('never contain a token or a password', async () => {
     await graphql(
-      'mutation($p: String!) { connectByCredentials(providerId: "' + PROVIDER_IDS.apple + '", scheduleId: "' + DEMO_SCHEDULE_IDS.noahNutrition + '", email: "noah@icloud.com", password: $p) { connection { id } userErrors { code } } }',
+      'mutation($p: String!) { connectByCredentials(providerId: "' +
+        PROVIDER_IDS.apple +
+        '", scheduleId: "' +
+        DEMO_SCHEDULE_IDS.noahNutrition +
+        '", email: "noah@icloud.com", password: $p) { connection { id } userErrors { code } } }',
       { p: PASSWORD },
     );
-    await graphql('mutation($p: String!) { connectByCredentials(providerId: "x", scheduleId: "y", email: "e@example.com", password: $p) { userErrors { code } } }', { p: PASSWORD });
+    await graphql(
+      'mutation($p: String!) { connectByCredentials(providerId: "x", scheduleId: "y", email: "e@example.com", password: $p) { userErrors { code } } }',
+      { p: PASSWORD },
+    );
     const everything = logs.lines.join('\n');
     expect(everything).not.toContain(PASSWORD);
     expect(everything).not.toContain(bearer);

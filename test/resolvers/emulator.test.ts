@@ -49,7 +49,10 @@ describe('schedules, page by page over the emulator', () => {
   }`;
 
   it('returns every schedule exactly once, in Wix’s order', async () => {
-    const { nodes, pages } = await walk<{ id: string }>('schedules', LIST, { first: 2, filter: { statuses: ['ACTIVE', 'CANCELLED', 'UNKNOWN_STATUS'] } });
+    const { nodes, pages } = await walk<{ id: string }>('schedules', LIST, {
+      first: 2,
+      filter: { statuses: ['ACTIVE', 'CANCELLED', 'UNKNOWN_STATUS'] },
+    });
     expect(nodes.map((node) => node.id)).toEqual([...tenant().schedules.keys()]);
     expect(pages).toBe(Math.ceil(tenant().schedules.size / 2));
   });
@@ -63,8 +66,13 @@ describe('schedules, page by page over the emulator', () => {
 
   it('resumes after an edge in the middle of a page', async () => {
     const first = await app.graphql<{ schedules: Page<{ id: string }> }>(LIST, { first: 4 });
-    const resumed = await app.graphql<{ schedules: Page<{ id: string }> }>(LIST, { first: 2, after: first.data?.schedules.edges[1]?.cursor });
-    expect(resumed.data?.schedules.edges.map((edge) => edge.node.id)).toEqual(first.data?.schedules.edges.slice(2).map((edge) => edge.node.id));
+    const resumed = await app.graphql<{ schedules: Page<{ id: string }> }>(LIST, {
+      first: 2,
+      after: first.data?.schedules.edges[1]?.cursor,
+    });
+    expect(resumed.data?.schedules.edges.map((edge) => edge.node.id)).toEqual(
+      first.data?.schedules.edges.slice(2).map((edge) => edge.node.id),
+    );
   });
 
   it('refuses an invalid page size with BAD_USER_INPUT before calling Wix', async () => {
@@ -102,13 +110,26 @@ describe('externalEvents, page by page over the emulator', () => {
 
   it('resumes after an edge in the middle of a following page', async () => {
     const first = await app.graphql<{ externalEvents: Page<Event> }>(EVENTS, { first: 10, filter });
-    const second = await app.graphql<{ externalEvents: Page<Event> }>(EVENTS, { first: 10, filter, after: first.data?.externalEvents.pageInfo.endCursor });
-    const resumed = await app.graphql<{ externalEvents: Page<Event> }>(EVENTS, { first: 5, filter, after: second.data?.externalEvents.edges[4]?.cursor });
-    expect(resumed.data?.externalEvents.edges.map((edge) => key(edge.node))).toEqual(second.data?.externalEvents.edges.slice(5).map((edge) => key(edge.node)));
+    const second = await app.graphql<{ externalEvents: Page<Event> }>(EVENTS, {
+      first: 10,
+      filter,
+      after: first.data?.externalEvents.pageInfo.endCursor,
+    });
+    const resumed = await app.graphql<{ externalEvents: Page<Event> }>(EVENTS, {
+      first: 5,
+      filter,
+      after: second.data?.externalEvents.edges[4]?.cursor,
+    });
+    expect(resumed.data?.externalEvents.edges.map((edge) => key(edge.node))).toEqual(
+      second.data?.externalEvents.edges.slice(5).map((edge) => key(edge.node)),
+    );
   });
 
   it('leaves personal data out unless asked for', async () => {
-    const result = await app.graphql<{ externalEvents: Page<Event> }>(EVENTS, { first: 5, filter: { ...filter, includePersonalData: false } });
+    const result = await app.graphql<{ externalEvents: Page<Event> }>(EVENTS, {
+      first: 5,
+      filter: { ...filter, includePersonalData: false },
+    });
     expect(result.data?.externalEvents.edges.map((edge) => edge.node.title)).toEqual([null, null, null, null, null]);
   });
 
@@ -123,7 +144,10 @@ describe('externalEvents, page by page over the emulator', () => {
     afterEach(() => emulator().faults.restoreProvider(PROVIDER_IDS.apple));
 
     it('lists the failed provider with partialFailure, and fails the whole call without', async () => {
-      const partial = await app.graphql<{ externalEvents: Page<Event> & { failedProviderIds: string[] } }>(EVENTS, { first: 50, filter: { ...filter, partialFailure: true } });
+      const partial = await app.graphql<{ externalEvents: Page<Event> & { failedProviderIds: string[] } }>(EVENTS, {
+        first: 50,
+        filter: { ...filter, partialFailure: true },
+      });
       expect(partial.data?.externalEvents.failedProviderIds).toEqual([PROVIDER_IDS.apple]);
       expect(partial.data?.externalEvents.edges.some((edge) => edge.node.calendarType === 'I_CAL')).toBe(false);
       const whole = await app.graphql(EVENTS, { first: 50, filter });
@@ -147,13 +171,22 @@ describe('connect → configure → list events → disconnect', () => {
     );
     expect(connected.data).toMatchObject({
       connectByCredentials: {
-        connection: { status: 'CONNECTED', calendarType: 'I_CAL', scheduleId: liam, externalAccountEmail: 'liam.park@icloud.com', provider: { name: 'Apple', features: { connectMethods: ['CREDENTIALS'] } } },
+        connection: {
+          status: 'CONNECTED',
+          calendarType: 'I_CAL',
+          scheduleId: liam,
+          externalAccountEmail: 'liam.park@icloud.com',
+          provider: { name: 'Apple', features: { connectMethods: ['CREDENTIALS'] } },
+        },
         userErrors: [],
       },
     });
     const id = connected.data?.connectByCredentials.connection.id ?? '';
 
-    const listed = await app.graphql<{ connections: { connections: Array<{ id: string }> } }>('query($s: [ID!]) { connections(scheduleIds: $s) { connections { id } } }', { s: [liam] });
+    const listed = await app.graphql<{ connections: { connections: Array<{ id: string }> } }>(
+      'query($s: [ID!]) { connections(scheduleIds: $s) { connections { id } } }',
+      { s: [liam] },
+    );
     expect(listed.data?.connections.connections.map((connection) => connection.id)).toContain(id);
 
     const configured = await app.graphql(
@@ -163,7 +196,9 @@ describe('connect → configure → list events → disconnect', () => {
       }) { connection { syncConfig { syncToCalendar { enabled } } } userErrors { code } } }`,
       { id },
     );
-    expect(configured.data).toEqual({ updateSyncConfig: { connection: { syncConfig: { syncToCalendar: { enabled: true } } }, userErrors: [] } });
+    expect(configured.data).toEqual({
+      updateSyncConfig: { connection: { syncConfig: { syncToCalendar: { enabled: true } } }, userErrors: [] },
+    });
 
     const now = Date.now();
     const events = await app.graphql<{ externalEvents: Page<{ calendarType: string; scheduleId: string }> }>(
@@ -175,9 +210,12 @@ describe('connect → configure → list events → disconnect', () => {
     expect(nodes.some((node) => node.calendarType === 'I_CAL')).toBe(true);
     expect(new Set(nodes.map((node) => node.scheduleId))).toEqual(new Set([liam]));
 
-    const DISCONNECT = 'mutation($id: ID!) { disconnectConnection(connectionId: $id) { connection { id status calendars { id } } userErrors { code } } }';
+    const DISCONNECT =
+      'mutation($id: ID!) { disconnectConnection(connectionId: $id) { connection { id status calendars { id } } userErrors { code } } }';
     const disconnected = await app.graphql(DISCONNECT, { id });
-    expect(disconnected.data).toEqual({ disconnectConnection: { connection: { id, status: 'DISCONNECTED', calendars: [] }, userErrors: [] } });
+    expect(disconnected.data).toEqual({
+      disconnectConnection: { connection: { id, status: 'DISCONNECTED', calendars: [] }, userErrors: [] },
+    });
     const again = await app.graphql(DISCONNECT, { id });
     expect(again.data).toEqual({ disconnectConnection: { connection: null, userErrors: [{ code: 'CONNECTION_ALREADY_DISCONNECTED' }] } });
   });
@@ -200,7 +238,12 @@ describe('connect → configure → list events → disconnect', () => {
       'query($id: ID!) { connection(id: $id) { id calendarType scheduleId provider { name } calendars { name } } }',
       { id: connectionId },
     );
-    expect(read.data?.connection).toMatchObject({ id: connectionId, calendarType: 'GOOGLE', scheduleId: DEMO_SCHEDULE_IDS.sofiaYogaCoaching, provider: { name: 'Google' } });
+    expect(read.data?.connection).toMatchObject({
+      id: connectionId,
+      calendarType: 'GOOGLE',
+      scheduleId: DEMO_SCHEDULE_IDS.sofiaYogaCoaching,
+      provider: { name: 'Google' },
+    });
     expect(read.data?.connection.calendars.map((calendar) => calendar.name)).toContain('Birthdays');
   });
 
@@ -243,29 +286,43 @@ describe('schedules: create, read with personal data, cancel', () => {
     const repeated = await app.graphql(CREATE, { s: input, key: 'boxing-1' });
     expect(repeated.data).toMatchObject({ createSchedule: { schedule: { id } } });
 
-    const listed = await app.graphql('query($ids: [ID!]) { schedules(filter: { ids: $ids }) { edges { node { id name } } } }', { ids: [id] });
+    const listed = await app.graphql('query($ids: [ID!]) { schedules(filter: { ids: $ids }) { edges { node { id name } } } }', {
+      ids: [id],
+    });
     expect(listed.data).toEqual({ schedules: { edges: [{ node: { id, name: 'Pop-up boxing' } }] } });
 
     expect((await app.graphql(CANCEL, { id })).data).toEqual({ cancelSchedule: { schedule: { id, status: 'CANCELLED' }, userErrors: [] } });
-    expect((await app.graphql(CANCEL, { id })).data).toEqual({ cancelSchedule: { schedule: null, userErrors: [{ code: 'SCHEDULE_CANCELLED' }] } });
-    const update = await app.graphql('mutation($id: ID!) { updateSchedule(schedule: { id: $id, revision: "2", name: "Back" }) { schedule { id } userErrors { code } } }', { id });
+    expect((await app.graphql(CANCEL, { id })).data).toEqual({
+      cancelSchedule: { schedule: null, userErrors: [{ code: 'SCHEDULE_CANCELLED' }] },
+    });
+    const update = await app.graphql(
+      'mutation($id: ID!) { updateSchedule(schedule: { id: $id, revision: "2", name: "Back" }) { schedule { id } userErrors { code } } }',
+      { id },
+    );
     expect(update.data).toEqual({ updateSchedule: { schedule: null, userErrors: [{ code: 'SCHEDULE_CANCELLED' }] } });
-    const cancelledOnly = await app.graphql('query($ids: [ID!]) { schedules(filter: { ids: $ids }) { edges { node { id } } } }', { ids: [id] });
+    const cancelledOnly = await app.graphql('query($ids: [ID!]) { schedules(filter: { ids: $ids }) { edges { node { id } } } }', {
+      ids: [id],
+    });
     expect(cancelledOnly.data).toEqual({ schedules: { edges: [] } });
   });
 
   it('reports a stale revision as a user error', async () => {
-    const result = await app.graphql(`mutation { updateSchedule(schedule: { id: "${DEMO_SCHEDULE_IDS.groupYogaFlow}", revision: "1", name: "Old" }) { schedule { id } userErrors { code } } }`);
+    const result = await app.graphql(
+      `mutation { updateSchedule(schedule: { id: "${DEMO_SCHEDULE_IDS.groupYogaFlow}", revision: "1", name: "Old" }) { schedule { id } userErrors { code } } }`,
+    );
     expect(result.data).toEqual({ updateSchedule: { schedule: null, userErrors: [{ code: 'SCHEDULE_REVISION_MISMATCH' }] } });
   });
 
   it('shows defaultConferencingDetails only with includePersonalData, on schedule and schedules', async () => {
     const id = DEMO_SCHEDULE_IDS.liamPhysiotherapy;
-    const result = await app.graphql(`query($id: ID!, $ids: [ID!]) {
+    const result = await app.graphql(
+      `query($id: ID!, $ids: [ID!]) {
       plain: schedule(id: $id) { defaultConferencingDetails { type } }
       personal: schedule(id: $id, includePersonalData: true) { defaultConferencingDetails { type guestUrl } }
       list: schedules(filter: { ids: $ids }, includePersonalData: true) { edges { node { defaultConferencingDetails { type } } } }
-    }`, { id, ids: [id] });
+    }`,
+      { id, ids: [id] },
+    );
     expect(result.data).toEqual({
       plain: { defaultConferencingDetails: null },
       personal: { defaultConferencingDetails: { type: 'ZOOM', guestUrl: 'https://us02web.zoom.us/j/81234567890' } },

@@ -2,7 +2,18 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { wixConnection, wixSchedule } from '../helpers/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { APPLE, GOOGLE, ONE_ATTEMPT, applicationError, codes, expectWixHeaders, validationError, wire, wixEvent, wixProvider } from '../helpers/api.js';
+import {
+  APPLE,
+  GOOGLE,
+  ONE_ATTEMPT,
+  applicationError,
+  codes,
+  expectWixHeaders,
+  validationError,
+  wire,
+  wixEvent,
+  wixProvider,
+} from '../helpers/api.js';
 
 /**
  * The 14 upstream endpoints (WIX-API.md §5), each reached through its GraphQL operation: the exact
@@ -31,15 +42,53 @@ const USER_ERRORS = 'userErrors { code message field }';
 
 describe('1. List Providers: Query.providers', () => {
   it('GETs /providers with no query or body, and maps every feature', async () => {
-    upstream.handle(() => ({ body: { providers: [wixProvider(GOOGLE), wixProvider(APPLE, { name: 'Apple', calendarType: 'I_CAL', features: { connectMethods: ['CREDENTIALS', 'FAX'], updateSyncConfig: true, listEventFromCalendars: 'PRIMARY_CALENDAR_ONLY', syncToCalendar: 'SPECIFIC_CALENDAR' } })] } }));
-    const result = await gateway.graphql('{ providers { id name calendarType features { connectMethods updateSyncConfig listEventFromCalendars syncToCalendar } } }');
+    upstream.handle(() => ({
+      body: {
+        providers: [
+          wixProvider(GOOGLE),
+          wixProvider(APPLE, {
+            name: 'Apple',
+            calendarType: 'I_CAL',
+            features: {
+              connectMethods: ['CREDENTIALS', 'FAX'],
+              updateSyncConfig: true,
+              listEventFromCalendars: 'PRIMARY_CALENDAR_ONLY',
+              syncToCalendar: 'SPECIFIC_CALENDAR',
+            },
+          }),
+        ],
+      },
+    }));
+    const result = await gateway.graphql(
+      '{ providers { id name calendarType features { connectMethods updateSyncConfig listEventFromCalendars syncToCalendar } } }',
+    );
     expect(wire(upstream.requests)).toEqual([{ method: 'GET', path: `${EC}/providers`, query: '', body: undefined }]);
     expectWixHeaders(upstream.requests[0], { body: false });
     expect(result.data).toEqual({
       providers: [
-        { id: GOOGLE, name: 'Google', calendarType: 'GOOGLE', features: { connectMethods: ['OAUTH'], updateSyncConfig: true, listEventFromCalendars: 'SPECIFIC_CALENDARS', syncToCalendar: 'DEDICATED_CALENDAR' } },
+        {
+          id: GOOGLE,
+          name: 'Google',
+          calendarType: 'GOOGLE',
+          features: {
+            connectMethods: ['OAUTH'],
+            updateSyncConfig: true,
+            listEventFromCalendars: 'SPECIFIC_CALENDARS',
+            syncToCalendar: 'DEDICATED_CALENDAR',
+          },
+        },
         // A connect method this gateway does not know yet reads as UNDEFINED instead of failing the list.
-        { id: APPLE, name: 'Apple', calendarType: 'I_CAL', features: { connectMethods: ['CREDENTIALS', 'UNDEFINED'], updateSyncConfig: true, listEventFromCalendars: 'PRIMARY_CALENDAR_ONLY', syncToCalendar: 'SPECIFIC_CALENDAR' } },
+        {
+          id: APPLE,
+          name: 'Apple',
+          calendarType: 'I_CAL',
+          features: {
+            connectMethods: ['CREDENTIALS', 'UNDEFINED'],
+            updateSyncConfig: true,
+            listEventFromCalendars: 'PRIMARY_CALENDAR_ONLY',
+            syncToCalendar: 'SPECIFIC_CALENDAR',
+          },
+        },
       ],
     });
   });
@@ -71,8 +120,12 @@ describe('2. Get Connection: Query.connection', () => {
 describe('3. List Connections: Query.connections', () => {
   it('repeats scheduleIds in the query string and sends partialFailure', async () => {
     upstream.handle(() => ({ body: { connections: [wixConnection('c1', 'a')], failedProviderIds: [APPLE] } }));
-    const result = await gateway.graphql('{ connections(scheduleIds: ["a", "b"], partialFailure: true) { connections { id } failedProviderIds } }');
-    expect(wire(upstream.requests)).toEqual([{ method: 'GET', path: `${EC}/connections`, query: 'scheduleIds=a&scheduleIds=b&partialFailure=true', body: undefined }]);
+    const result = await gateway.graphql(
+      '{ connections(scheduleIds: ["a", "b"], partialFailure: true) { connections { id } failedProviderIds } }',
+    );
+    expect(wire(upstream.requests)).toEqual([
+      { method: 'GET', path: `${EC}/connections`, query: 'scheduleIds=a&scheduleIds=b&partialFailure=true', body: undefined },
+    ]);
     expectWixHeaders(upstream.requests[0], { body: false });
     expect(result.data).toEqual({ connections: { connections: [{ id: 'c1' }], failedProviderIds: [APPLE] } });
   });
@@ -91,7 +144,12 @@ describe('4. Connect By OAuth: Mutation.connectByOAuth', () => {
     upstream.handle(() => ({ body: { oauthUrl: 'https://accounts.example.com/consent?state=abc' } }));
     const result = await gateway.graphql(CONNECT);
     expect(wire(upstream.requests)).toEqual([
-      { method: 'POST', path: `${EC}/connections:connectByOAuth`, query: '', body: { providerId: GOOGLE, scheduleId: 's1', redirectUrl: 'https://app.example.com/done?x=1' } },
+      {
+        method: 'POST',
+        path: `${EC}/connections:connectByOAuth`,
+        query: '',
+        body: { providerId: GOOGLE, scheduleId: 's1', redirectUrl: 'https://app.example.com/done?x=1' },
+      },
     ]);
     expectWixHeaders(upstream.requests[0], { body: true });
     expect(result.data).toEqual({ connectByOAuth: { oauthUrl: 'https://accounts.example.com/consent?state=abc', userErrors: [] } });
@@ -101,7 +159,10 @@ describe('4. Connect By OAuth: Mutation.connectByOAuth', () => {
     upstream.handle(() => applicationError(428, 'NOT_SUPPORTED_BY_PROVIDER'));
     const result = await gateway.graphql(CONNECT);
     expect(result.data).toEqual({
-      connectByOAuth: { oauthUrl: null, userErrors: [{ code: 'NOT_SUPPORTED_BY_PROVIDER', message: 'The calendar provider does not support this.', field: null }] },
+      connectByOAuth: {
+        oauthUrl: null,
+        userErrors: [{ code: 'NOT_SUPPORTED_BY_PROVIDER', message: 'The calendar provider does not support this.', field: null }],
+      },
     });
   });
 });
@@ -111,13 +172,22 @@ describe('5. Connect By Credentials: Mutation.connectByCredentials', () => {
     connection { id calendarType status } ${USER_ERRORS} } }`;
 
   it('POSTs the literal path connections:connectByCredentials with exactly the four fields', async () => {
-    upstream.handle(() => ({ body: { connection: wixConnection('new-1', 's1', { providerId: APPLE, calendarType: 'I_CAL', status: 'CONNECTED' }) } }));
+    upstream.handle(() => ({
+      body: { connection: wixConnection('new-1', 's1', { providerId: APPLE, calendarType: 'I_CAL', status: 'CONNECTED' }) },
+    }));
     const result = await gateway.graphql(CONNECT);
     expect(wire(upstream.requests)).toEqual([
-      { method: 'POST', path: `${EC}/connections:connectByCredentials`, query: '', body: { providerId: APPLE, scheduleId: 's1', email: 'maya@icloud.com', password: 'app-specific-pw' } },
+      {
+        method: 'POST',
+        path: `${EC}/connections:connectByCredentials`,
+        query: '',
+        body: { providerId: APPLE, scheduleId: 's1', email: 'maya@icloud.com', password: 'app-specific-pw' },
+      },
     ]);
     expectWixHeaders(upstream.requests[0], { body: true });
-    expect(result.data).toEqual({ connectByCredentials: { connection: { id: 'new-1', calendarType: 'I_CAL', status: 'CONNECTED' }, userErrors: [] } });
+    expect(result.data).toEqual({
+      connectByCredentials: { connection: { id: 'new-1', calendarType: 'I_CAL', status: 'CONNECTED' }, userErrors: [] },
+    });
   });
 
   it.each([
@@ -136,7 +206,14 @@ describe('6. List Calendars: Connection.calendars', () => {
   it('GETs /connections/{id}/calendars once the connection is read', async () => {
     upstream.handle((request) =>
       request.path.endsWith('/calendars')
-        ? { body: { calendars: [{ id: 'maya@gmail.com', name: 'maya@gmail.com' }, { id: 'c_1@group.calendar.google.com', name: 'Work' }] } }
+        ? {
+            body: {
+              calendars: [
+                { id: 'maya@gmail.com', name: 'maya@gmail.com' },
+                { id: 'c_1@group.calendar.google.com', name: 'Work' },
+              ],
+            },
+          }
         : { body: { connection: wixConnection('c1', 's1') } },
     );
     const result = await gateway.graphql('{ connection(id: "c1") { calendars { id name enabled } } }');
@@ -146,12 +223,21 @@ describe('6. List Calendars: Connection.calendars', () => {
     ]);
     expectWixHeaders(upstream.requests[1], { body: false });
     expect(result.data).toEqual({
-      connection: { calendars: [{ id: 'maya@gmail.com', name: 'maya@gmail.com', enabled: null }, { id: 'c_1@group.calendar.google.com', name: 'Work', enabled: null }] },
+      connection: {
+        calendars: [
+          { id: 'maya@gmail.com', name: 'maya@gmail.com', enabled: null },
+          { id: 'c_1@group.calendar.google.com', name: 'Work', enabled: null },
+        ],
+      },
     });
   });
 
   it('turns PREMIUM_FEATURE_NOT_ENABLED into a GraphQL error with that code', async () => {
-    upstream.handle((request) => (request.path.endsWith('/calendars') ? applicationError(403, 'PREMIUM_FEATURE_NOT_ENABLED') : { body: { connection: wixConnection('c1', 's1') } }));
+    upstream.handle((request) =>
+      request.path.endsWith('/calendars')
+        ? applicationError(403, 'PREMIUM_FEATURE_NOT_ENABLED')
+        : { body: { connection: wixConnection('c1', 's1') } },
+    );
     const result = await gateway.graphql('{ connection(id: "c1") { id calendars { id } } }');
     expect(codes(result)).toEqual(['PREMIUM_FEATURE_NOT_ENABLED']);
     expect(result.data).toEqual({ connection: null });
@@ -161,16 +247,25 @@ describe('6. List Calendars: Connection.calendars', () => {
 describe('7. Update Sync Config: Mutation.updateSyncConfig', () => {
   it('PATCHes /connections/{id}/sync-config with the connection id and the config', async () => {
     upstream.handle(() => ({ body: { connection: wixConnection('c1', 's1') } }));
-    await gateway.graphql(`mutation { updateSyncConfig(connectionId: "c1", syncConfig: { syncToCalendar: { enabled: false, target: { dedicatedCalendar: true } } }) { connection { id } ${USER_ERRORS} } }`);
+    await gateway.graphql(
+      `mutation { updateSyncConfig(connectionId: "c1", syncConfig: { syncToCalendar: { enabled: false, target: { dedicatedCalendar: true } } }) { connection { id } ${USER_ERRORS} } }`,
+    );
     expect(wire(upstream.requests)).toEqual([
-      { method: 'PATCH', path: `${EC}/connections/c1/sync-config`, query: '', body: { connectionId: 'c1', syncConfig: { syncToCalendar: { enabled: false, dedicatedCalendar: {} } } } },
+      {
+        method: 'PATCH',
+        path: `${EC}/connections/c1/sync-config`,
+        query: '',
+        body: { connectionId: 'c1', syncConfig: { syncToCalendar: { enabled: false, dedicatedCalendar: {} } } },
+      },
     ]);
     expectWixHeaders(upstream.requests[0], { body: true });
   });
 
   it('reports NOT_SUPPORTED_BY_PROVIDER as a user error', async () => {
     upstream.handle(() => applicationError(428, 'NOT_SUPPORTED_BY_PROVIDER'));
-    const result = await gateway.graphql(`mutation { updateSyncConfig(connectionId: "c1", syncConfig: { syncToCalendar: { enabled: true } }) { connection { id } ${USER_ERRORS} } }`);
+    const result = await gateway.graphql(
+      `mutation { updateSyncConfig(connectionId: "c1", syncConfig: { syncToCalendar: { enabled: true } }) { connection { id } ${USER_ERRORS} } }`,
+    );
     expect(result.data).toMatchObject({ updateSyncConfig: { connection: null, userErrors: [{ code: 'NOT_SUPPORTED_BY_PROVIDER' }] } });
   });
 });
@@ -181,7 +276,9 @@ describe('8. Disconnect: Mutation.disconnectConnection', () => {
   it('POSTs /connections/{id}/disconnect with the connection id in the body', async () => {
     upstream.handle(() => ({ body: { connection: wixConnection('c/1', 's1', { status: 'DISCONNECTED' }) } }));
     const result = await gateway.graphql(DISCONNECT);
-    expect(wire(upstream.requests)).toEqual([{ method: 'POST', path: `${EC}/connections/c%2F1/disconnect`, query: '', body: { connectionId: 'c/1' } }]);
+    expect(wire(upstream.requests)).toEqual([
+      { method: 'POST', path: `${EC}/connections/c%2F1/disconnect`, query: '', body: { connectionId: 'c/1' } },
+    ]);
     expectWixHeaders(upstream.requests[0], { body: true });
     expect(result.data).toEqual({ disconnectConnection: { connection: { id: 'c/1', status: 'DISCONNECTED' }, userErrors: [] } });
   });
@@ -217,7 +314,13 @@ describe('9. List Events: Query.externalEvents', () => {
     upstream.handle((request) =>
       request.query.includes('cursorPaging.cursor')
         ? { body: { events: [wixEvent(2)], pagingMetadata: { count: 1, cursors: { next: null }, hasNext: false }, failedProviderIds: [] } }
-        : { body: { events: [wixEvent(0, { title: 'Dentist', calendarName: 'Home', scheduleOwnerName: 'Maya' }), wixEvent(1)], pagingMetadata: { count: 2, cursors: { next: 'wix/next+1' }, hasNext: true }, failedProviderIds: [APPLE] } },
+        : {
+            body: {
+              events: [wixEvent(0, { title: 'Dentist', calendarName: 'Home', scheduleOwnerName: 'Maya' }), wixEvent(1)],
+              pagingMetadata: { count: 2, cursors: { next: 'wix/next+1' }, hasNext: true },
+              failedProviderIds: [APPLE],
+            },
+          },
     );
     const first = await gateway.graphql<{ externalEvents: { pageInfo: { endCursor: string } } }>(EVENTS, { filter, first: 2 });
     const second = await gateway.graphql(EVENTS, { filter, first: 2, after: first.data?.externalEvents.pageInfo.endCursor });
@@ -229,7 +332,12 @@ describe('9. List Events: Query.externalEvents', () => {
           'from=2026-12-01T00%3A00%3A00.000Z&to=2026-12-07T23%3A00%3A00.000Z&scheduleIds=s1&scheduleIds=s2&userIds=u1&allDay=false&fieldsets=OWN_PI&cursorPaging.limit=2&partialFailure=true',
         body: undefined,
       },
-      { method: 'GET', path: `${EC}/events`, query: 'fieldsets=OWN_PI&cursorPaging.limit=2&cursorPaging.cursor=wix%2Fnext%2B1&partialFailure=true', body: undefined },
+      {
+        method: 'GET',
+        path: `${EC}/events`,
+        query: 'fieldsets=OWN_PI&cursorPaging.limit=2&cursorPaging.cursor=wix%2Fnext%2B1&partialFailure=true',
+        body: undefined,
+      },
     ]);
     expectWixHeaders(upstream.requests[0], { body: false });
     expect(first.data).toMatchObject({
@@ -254,14 +362,20 @@ describe('9. List Events: Query.externalEvents', () => {
         failedProviderIds: [APPLE],
       },
     });
-    expect(second.data).toMatchObject({ externalEvents: { edges: [{ node: { start: '2026-12-01T11:00:00.000Z' } }], pageInfo: { hasNextPage: false } } });
+    expect(second.data).toMatchObject({
+      externalEvents: { edges: [{ node: { start: '2026-12-01T11:00:00.000Z' } }], pageInfo: { hasNextPage: false } },
+    });
   });
 
   it('sends fieldsets=NO_PI and no optional filter when only the window is given', async () => {
     upstream.handle(() => ({ body: { events: [], pagingMetadata: { count: 0, cursors: {}, hasNext: false } } }));
     const result = await gateway.graphql(EVENTS, { filter: { from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z' } });
-    expect(upstream.requests.map((r) => r.query)).toEqual(['from=2026-12-01T00%3A00%3A00.000Z&to=2026-12-02T00%3A00%3A00.000Z&fieldsets=NO_PI&cursorPaging.limit=100']);
-    expect(result.data).toEqual({ externalEvents: { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, failedProviderIds: [] } });
+    expect(upstream.requests.map((r) => r.query)).toEqual([
+      'from=2026-12-01T00%3A00%3A00.000Z&to=2026-12-02T00%3A00%3A00.000Z&fieldsets=NO_PI&cursorPaging.limit=100',
+    ]);
+    expect(result.data).toEqual({
+      externalEvents: { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, failedProviderIds: [] },
+    });
   });
 
   it('turns a provider outage (5xx) into UPSTREAM_UNAVAILABLE', async () => {
@@ -276,7 +390,12 @@ describe('10. Get Schedule: Query.schedule', () => {
   it('GETs /calendar/v3/schedules/{id}, with fields=PI_FIELDS when personal data is asked for', async () => {
     upstream.handle((request) => ({
       body: {
-        schedule: wixSchedule('s1', request.query ? { defaultConferencingDetails: { type: 'ZOOM', hostUrl: 'https://zoom.example/h', guestUrl: 'https://zoom.example/g' } } : {}),
+        schedule: wixSchedule(
+          's1',
+          request.query
+            ? { defaultConferencingDetails: { type: 'ZOOM', hostUrl: 'https://zoom.example/h', guestUrl: 'https://zoom.example/g' } }
+            : {},
+        ),
       },
     }));
     const result = await gateway.graphql(`{
@@ -288,7 +407,10 @@ describe('10. Get Schedule: Query.schedule', () => {
       { method: 'GET', path: `${SCHEDULES}/s1`, query: 'fields=PI_FIELDS', body: undefined },
     ]);
     expectWixHeaders(upstream.requests[0], { body: false });
-    expect(result.data).toEqual({ plain: { defaultConferencingDetails: null }, personal: { defaultConferencingDetails: { type: 'ZOOM', hostUrl: 'https://zoom.example/h' } } });
+    expect(result.data).toEqual({
+      plain: { defaultConferencingDetails: null },
+      personal: { defaultConferencingDetails: { type: 'ZOOM', hostUrl: 'https://zoom.example/h' } },
+    });
   });
 
   it('answers null for a 404', async () => {
@@ -309,9 +431,19 @@ describe('11. Query Schedules: Query.schedules', () => {
       const cursor = (request.body as { query: { cursorPaging: { cursor?: string } } }).query.cursorPaging.cursor;
       return cursor
         ? { body: { schedules: [wixSchedule('s3')], pagingMetadata: { count: 1, cursors: { next: null, prev: 'p' }, hasNext: false } } }
-        : { body: { schedules: [wixSchedule('s1'), wixSchedule('s2')], pagingMetadata: { count: 2, cursors: { next: 'wix-next', prev: null }, hasNext: true } } };
+        : {
+            body: {
+              schedules: [wixSchedule('s1'), wixSchedule('s2')],
+              pagingMetadata: { count: 2, cursors: { next: 'wix-next', prev: null }, hasNext: true },
+            },
+          };
     });
-    const filter = { ids: ['s1', 's2', 's3'], externalIds: ['e1'], appIds: ['13d21c63-b5ec-5912-8397-c3a5ddb27a97'], statuses: ['ACTIVE', 'CANCELLED'] };
+    const filter = {
+      ids: ['s1', 's2', 's3'],
+      externalIds: ['e1'],
+      appIds: ['13d21c63-b5ec-5912-8397-c3a5ddb27a97'],
+      statuses: ['ACTIVE', 'CANCELLED'],
+    };
     const first = await gateway.graphql<{ schedules: { pageInfo: { endCursor: string } } }>(LIST, { filter, first: 2, pi: true });
     const second = await gateway.graphql(LIST, { filter, first: 2, pi: true, after: first.data?.schedules.pageInfo.endCursor });
     expect(wire(upstream.requests)).toEqual([
@@ -321,23 +453,37 @@ describe('11. Query Schedules: Query.schedules', () => {
         query: '',
         body: {
           query: {
-            filter: { id: { $in: ['s1', 's2', 's3'] }, externalId: { $in: ['e1'] }, appId: { $in: ['13d21c63-b5ec-5912-8397-c3a5ddb27a97'] }, status: { $in: ['ACTIVE', 'CANCELLED'] } },
+            filter: {
+              id: { $in: ['s1', 's2', 's3'] },
+              externalId: { $in: ['e1'] },
+              appId: { $in: ['13d21c63-b5ec-5912-8397-c3a5ddb27a97'] },
+              status: { $in: ['ACTIVE', 'CANCELLED'] },
+            },
             cursorPaging: { limit: 2 },
           },
           fields: ['PI_FIELDS'],
         },
       },
-      { method: 'POST', path: `${SCHEDULES}/query`, query: '', body: { query: { cursorPaging: { limit: 2, cursor: 'wix-next' } }, fields: ['PI_FIELDS'] } },
+      {
+        method: 'POST',
+        path: `${SCHEDULES}/query`,
+        query: '',
+        body: { query: { cursorPaging: { limit: 2, cursor: 'wix-next' } }, fields: ['PI_FIELDS'] },
+      },
     ]);
     expectWixHeaders(upstream.requests[0], { body: true });
-    expect(first.data).toMatchObject({ schedules: { edges: [{ node: { id: 's1' } }, { node: { id: 's2' } }], pageInfo: { hasNextPage: true } } });
+    expect(first.data).toMatchObject({
+      schedules: { edges: [{ node: { id: 's1' } }, { node: { id: 's2' } }], pageInfo: { hasNextPage: true } },
+    });
     expect(second.data).toMatchObject({ schedules: { edges: [{ node: { id: 's3' } }], pageInfo: { hasNextPage: false } } });
   });
 
   it('sends no filter (Wix then lists ACTIVE schedules only) and Wix’s default page of 50 without arguments', async () => {
     upstream.handle(() => ({ body: { schedules: [], pagingMetadata: { count: 0, cursors: {}, hasNext: false } } }));
     await gateway.graphql('{ schedules { edges { node { id } } } }');
-    expect(wire(upstream.requests)).toEqual([{ method: 'POST', path: `${SCHEDULES}/query`, query: '', body: { query: { cursorPaging: { limit: 50 } } } }]);
+    expect(wire(upstream.requests)).toEqual([
+      { method: 'POST', path: `${SCHEDULES}/query`, query: '', body: { query: { cursorPaging: { limit: 50 } } } },
+    ]);
   });
 
   it('turns a Wix validation error into INVALID_ARGUMENT', async () => {
@@ -370,10 +516,17 @@ describe('12. Create Schedule: Mutation.createSchedule', () => {
     const result = await gateway.graphql(CREATE, { schedule, key: 'req-7f3a' });
     const { address: _address, ...location } = schedule.defaultLocation;
     expect(wire(upstream.requests)).toEqual([
-      { method: 'POST', path: SCHEDULES, query: '', body: { schedule: { ...schedule, defaultLocation: location }, idempotencyKey: 'req-7f3a' } },
+      {
+        method: 'POST',
+        path: SCHEDULES,
+        query: '',
+        body: { schedule: { ...schedule, defaultLocation: location }, idempotencyKey: 'req-7f3a' },
+      },
     ]);
     expectWixHeaders(upstream.requests[0], { body: true });
-    expect(result.data).toEqual({ createSchedule: { schedule: { id: 'new-1', name: 'Noa — Pilates', revision: '1', status: 'ACTIVE' }, userErrors: [] } });
+    expect(result.data).toEqual({
+      createSchedule: { schedule: { id: 'new-1', name: 'Noa — Pilates', revision: '1', status: 'ACTIVE' }, userErrors: [] },
+    });
   });
 
   it('sends no idempotencyKey when none is given', async () => {
@@ -386,7 +539,10 @@ describe('12. Create Schedule: Mutation.createSchedule', () => {
     upstream.handle(() => validationError('schedule.timeZone'));
     const result = await gateway.graphql(CREATE, { schedule: { timeZone: 'Mars/Olympus' } });
     expect(result.data).toEqual({
-      createSchedule: { schedule: null, userErrors: [{ code: 'INVALID_ARGUMENT', message: 'Wix rejected schedule.timeZone.', field: ['schedule', 'timeZone'] }] },
+      createSchedule: {
+        schedule: null,
+        userErrors: [{ code: 'INVALID_ARGUMENT', message: 'Wix rejected schedule.timeZone.', field: ['schedule', 'timeZone'] }],
+      },
     });
   });
 });
@@ -398,7 +554,12 @@ describe('13. Update Schedule: Mutation.updateSchedule', () => {
     upstream.handle(() => ({ body: { schedule: wixSchedule('s1', { name: 'Renamed', revision: '4' }) } }));
     const result = await gateway.graphql(UPDATE);
     expect(wire(upstream.requests)).toEqual([
-      { method: 'PATCH', path: `${SCHEDULES}/s1`, query: '', body: { schedule: { id: 's1', revision: '3', name: 'Renamed', defaultCapacity: 2 } } },
+      {
+        method: 'PATCH',
+        path: `${SCHEDULES}/s1`,
+        query: '',
+        body: { schedule: { id: 's1', revision: '3', name: 'Renamed', defaultCapacity: 2 } },
+      },
     ]);
     expectWixHeaders(upstream.requests[0], { body: true });
     expect(result.data).toEqual({ updateSchedule: { schedule: { id: 's1', name: 'Renamed', revision: '4' }, userErrors: [] } });

@@ -18,7 +18,8 @@ let calendarReply: (request: RecordedRequest) => FakeReply | Promise<FakeReply> 
 
 function answer(request: RecordedRequest): FakeReply | Promise<FakeReply> {
   if (request.path === `${EC}/connections`) return { body: { connections } };
-  if (request.path === `${EC}/providers`) return { body: { providers: [wixProvider(GOOGLE), wixProvider(APPLE, { name: 'Apple', calendarType: 'I_CAL' })] } };
+  if (request.path === `${EC}/providers`)
+    return { body: { providers: [wixProvider(GOOGLE), wixProvider(APPLE, { name: 'Apple', calendarType: 'I_CAL' })] } };
   if (request.path.endsWith('/calendars')) return calendarReply(request);
   const id = decodeURIComponent(request.path.split('/').at(-1) ?? '');
   return { body: { connection: wixConnection(id, 's1') } };
@@ -60,7 +61,14 @@ describe('Connection.provider reads List Providers once per operation', () => {
   it('answers null for a provider Wix does not list, or a connection without one, with no call for the latter', async () => {
     connections = [wixConnection('c1', 's1', { providerId: 'retired-provider' }), wixConnection('c2', 's1', { providerId: null })];
     const result = await gateway.graphql('{ connections { connections { id provider { id } } } }');
-    expect(result.data).toEqual({ connections: { connections: [{ id: 'c1', provider: null }, { id: 'c2', provider: null }] } });
+    expect(result.data).toEqual({
+      connections: {
+        connections: [
+          { id: 'c1', provider: null },
+          { id: 'c2', provider: null },
+        ],
+      },
+    });
     expect(calls()).toEqual([`GET ${EC}/connections`, `GET ${EC}/providers`]);
     upstream.requests.length = 0;
     connections = [wixConnection('c2', 's1', { providerId: null })];
@@ -79,9 +87,9 @@ describe('Connection.calendars: one List Calendars per distinct connection, at m
   it('lists 20 connections’ calendars with one call each', async () => {
     const total = 20;
     connections = Array.from({ length: total }, (_, index) => wixConnection(`c${index}`, 's1'));
-    const result = await gateway.graphql<{ connections: { connections: Array<{ id: string; calendars: Array<{ id: string; name: string }> }> } }>(
-      '{ connections { connections { id calendars { id name } } } }',
-    );
+    const result = await gateway.graphql<{
+      connections: { connections: Array<{ id: string; calendars: Array<{ id: string; name: string }> }> };
+    }>('{ connections { connections { id calendars { id name } } } }');
     expect(result.errors).toBeUndefined();
     const calendarCalls = calls().filter((call) => call.endsWith('/calendars'));
     expect(calendarCalls.sort()).toEqual(Array.from({ length: total }, (_, index) => `GET ${EC}/connections/c${index}/calendars`).sort());
@@ -127,7 +135,11 @@ describe('Connection.calendars: one List Calendars per distinct connection, at m
       one: connection(id: "c1") { calendars { id } }
     }`);
     expect(result.errors).toBeUndefined();
-    expect(calls().filter((call) => call.endsWith('/calendars')).sort()).toEqual([`GET ${EC}/connections/c1/calendars`, `GET ${EC}/connections/c2/calendars`]);
+    expect(
+      calls()
+        .filter((call) => call.endsWith('/calendars'))
+        .sort(),
+    ).toEqual([`GET ${EC}/connections/c1/calendars`, `GET ${EC}/connections/c2/calendars`]);
   });
 
   it.each([
@@ -139,7 +151,14 @@ describe('Connection.calendars: one List Calendars per distinct connection, at m
     calendarReply = (request) => (request.path.includes('/c2/') ? reply : { body: { calendars: calendarsOf('c1') } });
     const result = await gateway.graphql('{ connections { connections { id calendars { id } } } }');
     expect(result.errors).toBeUndefined();
-    expect(result.data).toEqual({ connections: { connections: [{ id: 'c1', calendars: [{ id: 'c1@example.com' }] }, { id: 'c2', calendars: [] }] } });
+    expect(result.data).toEqual({
+      connections: {
+        connections: [
+          { id: 'c1', calendars: [{ id: 'c1@example.com' }] },
+          { id: 'c2', calendars: [] },
+        ],
+      },
+    });
   });
 
   it('keeps other failures GraphQL errors with their code', async () => {

@@ -41,7 +41,12 @@ describe('connectByOAuth', () => {
 
   it.each([
     ['a relative redirectUrl', { p: GOOGLE, s: 's1', r: '/done' }, ['redirectUrl'], 'redirectUrl must be an absolute http(s) URL.'],
-    ['a non-http redirectUrl', { p: GOOGLE, s: 's1', r: 'javascript:alert(1)' }, ['redirectUrl'], 'redirectUrl must be an absolute http(s) URL.'],
+    [
+      'a non-http redirectUrl',
+      { p: GOOGLE, s: 's1', r: 'javascript:alert(1)' },
+      ['redirectUrl'],
+      'redirectUrl must be an absolute http(s) URL.',
+    ],
     ['an empty providerId', { p: '', s: 's1', r: 'https://a.example/' }, ['providerId'], 'providerId cannot be empty.'],
     ['an empty scheduleId', { p: GOOGLE, s: '', r: 'https://a.example/' }, ['scheduleId'], 'scheduleId cannot be empty.'],
   ])('refuses %s', async (_name, variables, field, message) => {
@@ -64,7 +69,11 @@ describe('connectByCredentials', () => {
 
 describe('disconnectConnection', () => {
   it('refuses an empty connectionId', async () => {
-    const errors = await userErrorsOf('mutation { disconnectConnection(connectionId: "") { connection { id } userErrors { code message field } } }', 'disconnectConnection', {});
+    const errors = await userErrorsOf(
+      'mutation { disconnectConnection(connectionId: "") { connection { id } userErrors { code message field } } }',
+      'disconnectConnection',
+      {},
+    );
     expect(errors).toEqual([{ code: 'INVALID_ARGUMENT', message: 'connectionId cannot be empty.', field: ['connectionId'] }]);
   });
 });
@@ -80,15 +89,40 @@ describe('createSchedule checks the documented field limits', () => {
     ['a 201-character name', { name: 'x'.repeat(201) }, ['schedule', 'name'], 'name has at most 200 characters.'],
     ['an empty time zone', { timeZone: '' }, ['schedule', 'timeZone'], 'timeZone needs at least 1 character.'],
     ['a 151-character time zone', { timeZone: 'x'.repeat(151) }, ['schedule', 'timeZone'], 'timeZone has at most 150 characters.'],
-    ['a 201-character default title', { defaultTitle: 'x'.repeat(201) }, ['schedule', 'defaultTitle'], 'defaultTitle has at most 200 characters.'],
+    [
+      'a 201-character default title',
+      { defaultTitle: 'x'.repeat(201) },
+      ['schedule', 'defaultTitle'],
+      'defaultTitle has at most 200 characters.',
+    ],
     ['a negative capacity', { defaultCapacity: -1 }, ['schedule', 'defaultCapacity'], 'defaultCapacity cannot be negative.'],
-    ['a 151-character location name', { defaultLocation: { type: 'CUSTOM', name: 'x'.repeat(151) } }, ['schedule', 'defaultLocation', 'name'], 'A location name has at most 150 characters.'],
-    ['conferencing without its host URL', { defaultConferencingDetails: { type: 'ZOOM', guestUrl: zoom.guestUrl } }, ['schedule', 'defaultConferencingDetails', 'hostUrl'], 'hostUrl is required with defaultConferencingDetails.'],
-    ['a 101-character conferencing password', { defaultConferencingDetails: { ...zoom, password: 'x'.repeat(101) } }, ['schedule', 'defaultConferencingDetails', 'password'], 'password has at most 100 characters.'],
+    [
+      'a 151-character location name',
+      { defaultLocation: { type: 'CUSTOM', name: 'x'.repeat(151) } },
+      ['schedule', 'defaultLocation', 'name'],
+      'A location name has at most 150 characters.',
+    ],
+    [
+      'conferencing without its host URL',
+      { defaultConferencingDetails: { type: 'ZOOM', guestUrl: zoom.guestUrl } },
+      ['schedule', 'defaultConferencingDetails', 'hostUrl'],
+      'hostUrl is required with defaultConferencingDetails.',
+    ],
+    [
+      'a 101-character conferencing password',
+      { defaultConferencingDetails: { ...zoom, password: 'x'.repeat(101) } },
+      ['schedule', 'defaultConferencingDetails', 'password'],
+      'password has at most 100 characters.',
+    ],
     ['an appId that is not a GUID', { appId: 'bookings' }, ['schedule', 'appId'], 'appId is the GUID of a Wix app.'],
     [
       'two permissions',
-      { permissions: [{ identity: { wixUserId: 'f83e377e-2f67-4c18-943e-f9cfc1761776' }, role: 'WRITER' }, { identity: { wixUserId: 'f83e377e-2f67-4c18-943e-f9cfc1761776' }, role: 'COMMENTER' }] },
+      {
+        permissions: [
+          { identity: { wixUserId: 'f83e377e-2f67-4c18-943e-f9cfc1761776' }, role: 'WRITER' },
+          { identity: { wixUserId: 'f83e377e-2f67-4c18-943e-f9cfc1761776' }, role: 'COMMENTER' },
+        ],
+      },
       ['schedule', 'permissions'],
       'A schedule has at most one permission.',
     ],
@@ -99,7 +133,11 @@ describe('createSchedule checks the documented field limits', () => {
 
   it('refuses extended fields that are not { namespaces: { ... } }', async () => {
     const errors = await userErrorsOf(CREATE, 'createSchedule', { s: { extendedFields: { color: 'blue' } } });
-    expect(errors).toContainEqual({ code: 'INVALID_ARGUMENT', message: 'extendedFields is { namespaces: { <namespace>: { ... } } }.', field: ['schedule', 'extendedFields', 'namespaces'] });
+    expect(errors).toContainEqual({
+      code: 'INVALID_ARGUMENT',
+      message: 'extendedFields is { namespaces: { <namespace>: { ... } } }.',
+      field: ['schedule', 'extendedFields', 'namespaces'],
+    });
     for (const error of errors) expect(error.field?.slice(0, 2)).toEqual(['schedule', 'extendedFields']);
   });
 
@@ -113,17 +151,31 @@ describe('createSchedule checks the documented field limits', () => {
 
   it('reports every broken limit at once', async () => {
     const errors = await userErrorsOf(CREATE, 'createSchedule', { s: { name: '', defaultCapacity: -2 } });
-    expect(errors.map((error) => error.field)).toEqual([['schedule', 'name'], ['schedule', 'defaultCapacity']]);
+    expect(errors.map((error) => error.field)).toEqual([
+      ['schedule', 'name'],
+      ['schedule', 'defaultCapacity'],
+    ]);
   });
 });
 
 describe('cancelSchedule', () => {
-  const CANCEL = 'mutation($id: ID!, $n: ParticipantNotificationInput) { cancelSchedule(id: $id, participantNotification: $n) { schedule { id } userErrors { code message field } } }';
+  const CANCEL =
+    'mutation($id: ID!, $n: ParticipantNotificationInput) { cancelSchedule(id: $id, participantNotification: $n) { schedule { id } userErrors { code message field } } }';
 
   it.each([
     ['an empty id', { id: '' }, ['id'], 'id cannot be empty.'],
-    ['an empty notification message', { id: 's1', n: { message: '' } }, ['participantNotification', 'message'], 'message needs at least 1 character.'],
-    ['a 5001-character notification message', { id: 's1', n: { message: 'x'.repeat(5_001) } }, ['participantNotification', 'message'], 'message has at most 5000 characters.'],
+    [
+      'an empty notification message',
+      { id: 's1', n: { message: '' } },
+      ['participantNotification', 'message'],
+      'message needs at least 1 character.',
+    ],
+    [
+      'a 5001-character notification message',
+      { id: 's1', n: { message: 'x'.repeat(5_001) } },
+      ['participantNotification', 'message'],
+      'message has at most 5000 characters.',
+    ],
   ])('refuses %s', async (_name, variables, field, message) => {
     expect(await userErrorsOf(CANCEL, 'cancelSchedule', variables)).toEqual([{ code: 'INVALID_ARGUMENT', message, field }]);
   });

@@ -31,7 +31,11 @@ function answer(request: RecordedRequest) {
   }
   if (request.path === '/bookings/v2/external-calendars/events') {
     const params = new URLSearchParams(request.query);
-    const { page, pagingMetadata } = pageOf(EVENTS, positionOf(params.get('cursorPaging.cursor')), Number(params.get('cursorPaging.limit')));
+    const { page, pagingMetadata } = pageOf(
+      EVENTS,
+      positionOf(params.get('cursorPaging.cursor')),
+      Number(params.get('cursorPaging.limit')),
+    );
     return { body: { events: page, pagingMetadata } };
   }
   return { status: 404, body: {} };
@@ -225,7 +229,11 @@ describe('invalid filters are BAD_USER_INPUT, and nothing is sent to Wix', () =>
     upstream.requests.length = 0;
     const after = first.data?.externalEvents.pageInfo.endCursor;
     const withoutWindow = await gateway.graphql(EXTERNAL_EVENTS, { first: 2, after, filter: {} });
-    const withOtherWindow = await gateway.graphql(EXTERNAL_EVENTS, { first: 2, after, filter: { from: '2030-01-01T00:00:00Z', to: '2030-01-02T00:00:00Z' } });
+    const withOtherWindow = await gateway.graphql(EXTERNAL_EVENTS, {
+      first: 2,
+      after,
+      filter: { from: '2030-01-01T00:00:00Z', to: '2030-01-02T00:00:00Z' },
+    });
     expect(withoutWindow.errors).toBeUndefined();
     expect(withOtherWindow.data).toEqual(withoutWindow.data);
     expect(upstream.requests.map((request) => request.query)).toEqual([

@@ -32,7 +32,14 @@ describe('the password of connectByCredentials is never logged nor echoed', () =
   it.each<[string, FakeReply, string]>([
     ['a successful connect', { body: { connection: wixConnection('c1', 's1') } }, 'maya@icloud.com'],
     ['BAD_CREDENTIALS', applicationError(401, 'BAD_CREDENTIALS'), 'maya@icloud.com'],
-    ['a Wix validation error', { status: 400, body: { message: `bad password ${PASSWORD}`, details: { validationError: { fieldViolations: [{ field: 'password' }] } } } }, 'maya@icloud.com'],
+    [
+      'a Wix validation error',
+      {
+        status: 400,
+        body: { message: `bad password ${PASSWORD}`, details: { validationError: { fieldViolations: [{ field: 'password' }] } } },
+      },
+      'maya@icloud.com',
+    ],
     ['an upstream outage', { status: 503, text: `crash while handling ${PASSWORD}` }, 'maya@icloud.com'],
     ['a response outside the contract', { body: { connection: { echoed: PASSWORD } } }, 'maya@icloud.com'],
     ['input refused before the call', { body: {} }, 'not-an-email'],

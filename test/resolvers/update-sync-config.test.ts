@@ -50,7 +50,12 @@ describe('updateSyncConfig sends exactly the Wix body for each one-of member', (
     [
       'import from chosen calendars',
       { listEventFromCalendars: { enabled: true, source: { calendars: [{ id: 'cal-1', name: 'Work', enabled: true }, { id: 'cal-2' }] } } },
-      { listEventFromCalendars: { enabled: true, calendars: { calendars: [{ id: 'cal-1', name: 'Work', enabled: true }, { id: 'cal-2' }] } } },
+      {
+        listEventFromCalendars: {
+          enabled: true,
+          calendars: { calendars: [{ id: 'cal-1', name: 'Work', enabled: true }, { id: 'cal-2' }] },
+        },
+      },
     ],
     [
       'export to the primary calendar',
@@ -71,7 +76,12 @@ describe('updateSyncConfig sends exactly the Wix body for each one-of member', (
     const result = await gateway.graphql(MUTATION, { id: 'conn-1', config });
     expect(result.errors).toBeUndefined();
     expect(upstream.requests.map((r) => [r.method, r.path, r.headers['content-type'], r.body])).toEqual([
-      ['PATCH', '/bookings/v2/external-calendars/connections/conn-1/sync-config', 'application/json', { connectionId: 'conn-1', syncConfig: wixBody }],
+      [
+        'PATCH',
+        '/bookings/v2/external-calendars/connections/conn-1/sync-config',
+        'application/json',
+        { connectionId: 'conn-1', syncConfig: wixBody },
+      ],
     ]);
     expect(result.data).toMatchObject({ updateSyncConfig: { connection: { id: 'conn-1' }, userErrors: [] } });
   });
@@ -79,14 +89,20 @@ describe('updateSyncConfig sends exactly the Wix body for each one-of member', (
   it('returns the new config as Wix answers it', async () => {
     const result = await gateway.graphql(MUTATION, {
       id: 'conn-1',
-      config: { listEventFromCalendars: { enabled: true, source: { calendars: [{ id: 'cal-9', name: 'Team' }] } }, syncToCalendar: { enabled: true, target: { primaryCalendar: true } } },
+      config: {
+        listEventFromCalendars: { enabled: true, source: { calendars: [{ id: 'cal-9', name: 'Team' }] } },
+        syncToCalendar: { enabled: true, target: { primaryCalendar: true } },
+      },
     });
     expect(result.data).toEqual({
       updateSyncConfig: {
         connection: {
           id: 'conn-1',
           syncConfig: {
-            listEventFromCalendars: { enabled: true, source: { __typename: 'CalendarSelection', calendars: [{ id: 'cal-9', name: 'Team', enabled: null }] } },
+            listEventFromCalendars: {
+              enabled: true,
+              source: { __typename: 'CalendarSelection', calendars: [{ id: 'cal-9', name: 'Team', enabled: null }] },
+            },
             syncToCalendar: { enabled: true, target: { __typename: 'PrimaryCalendar' } },
           },
         },
@@ -102,7 +118,10 @@ describe('updateSyncConfig reports expected failures as userErrors', () => {
       status: 428,
       body: { message: 'x', details: { applicationError: { code: 'NOT_SUPPORTED_BY_PROVIDER', description: 'provider internals' } } },
     }));
-    const result = await gateway.graphql(MUTATION, { id: 'conn-ms', config: { syncToCalendar: { enabled: true, target: { dedicatedCalendar: true } } } });
+    const result = await gateway.graphql(MUTATION, {
+      id: 'conn-ms',
+      config: { syncToCalendar: { enabled: true, target: { dedicatedCalendar: true } } },
+    });
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
       updateSyncConfig: {
@@ -121,7 +140,12 @@ describe('updateSyncConfig reports expected failures as userErrors', () => {
   it('surfaces a Wix validation error as INVALID_ARGUMENT with the field', async () => {
     upstream.handle(() => ({
       status: 400,
-      body: { message: 'x', details: { validationError: { fieldViolations: [{ field: 'syncConfig.syncToCalendar', description: 'bad', violatedRule: 'OTHER' }] } } },
+      body: {
+        message: 'x',
+        details: {
+          validationError: { fieldViolations: [{ field: 'syncConfig.syncToCalendar', description: 'bad', violatedRule: 'OTHER' }] },
+        },
+      },
     }));
     const result = await gateway.graphql(MUTATION, { id: 'c', config: { syncToCalendar: { enabled: false } } });
     expect(result.data).toMatchObject({
@@ -140,12 +164,36 @@ describe('updateSyncConfig sends nothing upstream for invalid input', () => {
   it.each([
     ['an empty syncConfig', {}, ['syncConfig']],
     ['null halves only', { listEventFromCalendars: null, syncToCalendar: null }, ['syncConfig']],
-    ['an empty calendar list', { listEventFromCalendars: { enabled: true, source: { calendars: [] } } }, ['syncConfig', 'listEventFromCalendars', 'source', 'calendars']],
-    ['primaryCalendar: false on import', { listEventFromCalendars: { enabled: true, source: { primaryCalendar: false } } }, ['syncConfig', 'listEventFromCalendars', 'source', 'primaryCalendar']],
-    ['primaryCalendar: false on export', { syncToCalendar: { enabled: true, target: { primaryCalendar: false } } }, ['syncConfig', 'syncToCalendar', 'target', 'primaryCalendar']],
-    ['dedicatedCalendar: false', { syncToCalendar: { enabled: true, target: { dedicatedCalendar: false } } }, ['syncConfig', 'syncToCalendar', 'target', 'dedicatedCalendar']],
-    ['an over-long calendar name', { listEventFromCalendars: { enabled: true, source: { calendars: [{ id: 'c', name: 'x'.repeat(201) }] } } }, ['syncConfig', 'listEventFromCalendars', 'source', 'calendars', '0', 'name']],
-    ['an empty calendar id', { listEventFromCalendars: { enabled: true, source: { calendars: [{ id: '' }] } } }, ['syncConfig', 'listEventFromCalendars', 'source', 'calendars', '0', 'id']],
+    [
+      'an empty calendar list',
+      { listEventFromCalendars: { enabled: true, source: { calendars: [] } } },
+      ['syncConfig', 'listEventFromCalendars', 'source', 'calendars'],
+    ],
+    [
+      'primaryCalendar: false on import',
+      { listEventFromCalendars: { enabled: true, source: { primaryCalendar: false } } },
+      ['syncConfig', 'listEventFromCalendars', 'source', 'primaryCalendar'],
+    ],
+    [
+      'primaryCalendar: false on export',
+      { syncToCalendar: { enabled: true, target: { primaryCalendar: false } } },
+      ['syncConfig', 'syncToCalendar', 'target', 'primaryCalendar'],
+    ],
+    [
+      'dedicatedCalendar: false',
+      { syncToCalendar: { enabled: true, target: { dedicatedCalendar: false } } },
+      ['syncConfig', 'syncToCalendar', 'target', 'dedicatedCalendar'],
+    ],
+    [
+      'an over-long calendar name',
+      { listEventFromCalendars: { enabled: true, source: { calendars: [{ id: 'c', name: 'x'.repeat(201) }] } } },
+      ['syncConfig', 'listEventFromCalendars', 'source', 'calendars', '0', 'name'],
+    ],
+    [
+      'an empty calendar id',
+      { listEventFromCalendars: { enabled: true, source: { calendars: [{ id: '' }] } } },
+      ['syncConfig', 'listEventFromCalendars', 'source', 'calendars', '0', 'id'],
+    ],
   ])('rejects %s with INVALID_ARGUMENT and its field path', async (_name, config, field) => {
     const result = await gateway.graphql(MUTATION, { id: 'conn-1', config });
     expect(result.errors).toBeUndefined();
@@ -154,12 +202,20 @@ describe('updateSyncConfig sends nothing upstream for invalid input', () => {
   });
 
   it.each([
-    ['both members of ImportSourceInput', '{ listEventFromCalendars: { enabled: true, source: { primaryCalendar: true, calendars: [{ id: "a" }] } } }'],
-    ['both members of ExportTargetInput', '{ syncToCalendar: { enabled: true, target: { primaryCalendar: true, dedicatedCalendar: true } } }'],
+    [
+      'both members of ImportSourceInput',
+      '{ listEventFromCalendars: { enabled: true, source: { primaryCalendar: true, calendars: [{ id: "a" }] } } }',
+    ],
+    [
+      'both members of ExportTargetInput',
+      '{ syncToCalendar: { enabled: true, target: { primaryCalendar: true, dedicatedCalendar: true } } }',
+    ],
     ['no member of ExportTargetInput', '{ syncToCalendar: { enabled: true, target: {} } }'],
     ['a null member of ImportSourceInput', '{ listEventFromCalendars: { enabled: true, source: { primaryCalendar: null } } }'],
   ])('refuses %s in GraphQL validation (@oneOf)', async (_name, literal) => {
-    const result = await gateway.graphql(`mutation { updateSyncConfig(connectionId: "c", syncConfig: ${literal}) { userErrors { code } } }`);
+    const result = await gateway.graphql(
+      `mutation { updateSyncConfig(connectionId: "c", syncConfig: ${literal}) { userErrors { code } } }`,
+    );
     expect(result.status).toBe(400);
     expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(upstream.requests).toHaveLength(0);

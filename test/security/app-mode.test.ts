@@ -9,14 +9,22 @@ const TENANT_A = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const TENANT_B = 'bbbbbbbb-0000-4000-8000-00000000000b';
 
 const token = (tenant: string) =>
-  new SignJWT({ instanceId: tenant, roles: ['calendar:write'] }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
+  new SignJWT({ instanceId: tenant, roles: ['calendar:write'] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(SECRET));
 
 let emulator: Emulator;
 let app: Awaited<ReturnType<typeof startTestApp>>;
 
 beforeAll(async () => {
   emulator = await startEmulator();
-  app = await startTestApp({ WIX_API_URL: emulator.url, WIX_APP_ID: emulator.appId, WIX_APP_SECRET: emulator.appSecret, AUTH_JWT_SECRET: SECRET });
+  app = await startTestApp({
+    WIX_API_URL: emulator.url,
+    WIX_APP_ID: emulator.appId,
+    WIX_APP_SECRET: emulator.appSecret,
+    AUTH_JWT_SECRET: SECRET,
+  });
 });
 afterAll(async () => {
   await app.close();
@@ -66,7 +74,14 @@ describe('AppTokenProvider', () => {
       issued += 1;
       return new Response(JSON.stringify({ access_token: `token-${issued}`, expires_in: 3_600 }), { status: 200 });
     }) as unknown as typeof fetch;
-    const provider = new AppTokenProvider({ baseUrl: 'http://wix.invalid', appId: 'a', appSecret: 's', timeoutMs: 1_000, fetch: fakeFetch, now: () => now });
+    const provider = new AppTokenProvider({
+      baseUrl: 'http://wix.invalid',
+      appId: 'a',
+      appSecret: 's',
+      timeoutMs: 1_000,
+      fetch: fakeFetch,
+      now: () => now,
+    });
     expect(await provider.token('i')).toBe('token-1');
     now += 3_600_000 - 61_000;
     expect(await provider.token('i')).toBe('token-1');

@@ -61,7 +61,11 @@ async function post(query: string, authorization?: string) {
     headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
     body: JSON.stringify({ query }),
   });
-  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> }, headers: response.headers };
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> },
+    headers: response.headers,
+  };
 }
 
 async function badTokens(): Promise<Array<[string, string | undefined]>> {
@@ -78,11 +82,20 @@ async function badTokens(): Promise<Array<[string, string | undefined]>> {
     ['wrong issuer', `Bearer ${await token({ tenant: TENANT_A, issuer: 'https://evil.example.com' })}`],
     ['wrong audience', `Bearer ${await token({ tenant: TENANT_A, audience: 'someone-else' })}`],
     ['wrong secret', `Bearer ${await token({ tenant: TENANT_A, secret: 'another-secret-that-is-long-enough-too!' })}`],
-    ['alg none', `Bearer ${new UnsecuredJWT({ instanceId: TENANT_A, iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1_000) + 600 }).encode()}`],
-    ['RS256 from an unknown key', `Bearer ${await new SignJWT({ instanceId: TENANT_A }).setProtectedHeader({ alg: 'RS256' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('1h').sign(rsa.privateKey)}`],
+    [
+      'alg none',
+      `Bearer ${new UnsecuredJWT({ instanceId: TENANT_A, iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1_000) + 600 }).encode()}`,
+    ],
+    [
+      'RS256 from an unknown key',
+      `Bearer ${await new SignJWT({ instanceId: TENANT_A }).setProtectedHeader({ alg: 'RS256' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('1h').sign(rsa.privateKey)}`,
+    ],
     ['tampered payload', `Bearer ${header}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${valid.split('.')[2]}`],
     ['no tenant claim', `Bearer ${await token({ tenant: undefined })}`],
-    ['no expiry', `Bearer ${await new SignJWT({ instanceId: TENANT_A }).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience(AUDIENCE).sign(new TextEncoder().encode(SECRET))}`],
+    [
+      'no expiry',
+      `Bearer ${await new SignJWT({ instanceId: TENANT_A }).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience(AUDIENCE).sign(new TextEncoder().encode(SECRET))}`,
+    ],
   ];
 }
 
@@ -91,7 +104,11 @@ describe('caller authentication over HTTP', () => {
     emulator.clearCalls();
     for (const [name, authorization] of await badTokens()) {
       const response = await post('{ connections { connections { id } } }', authorization);
-      expect({ name, status: response.status, code: response.body.errors?.[0]?.extensions?.code }).toEqual({ name, status: 401, code: 'UNAUTHENTICATED' });
+      expect({ name, status: response.status, code: response.body.errors?.[0]?.extensions?.code }).toEqual({
+        name,
+        status: 401,
+        code: 'UNAUTHENTICATED',
+      });
       expect(response.headers.get('www-authenticate')).toBe('Bearer');
     }
     expect(emulator.calls).toHaveLength(0);
@@ -163,17 +180,25 @@ describe('tenancy', () => {
       const tenant = i % 3 === 0 ? TENANT_B : TENANT_A;
       const eventId = `${tenant}-evt-${i}`;
       sent[tenant].push(eventId);
-      const response = await postWebhook(gateway.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ instanceId: tenant, scheduleId: `s-${i}`, sequence: 1, eventId })));
+      const response = await postWebhook(
+        gateway.url,
+        await signedWebhook(keys.privateKey, scheduleEnvelope({ instanceId: tenant, scheduleId: `s-${i}`, sequence: 1, eventId })),
+      );
       expect(response.status).toBe(200);
     }
     const receivedA: string[] = [];
-    for (let i = 0; i < sent[TENANT_A].length; i += 1) receivedA.push(((await a.next()).data as { scheduleUpdated: { eventId: string } }).scheduleUpdated.eventId);
+    for (let i = 0; i < sent[TENANT_A].length; i += 1)
+      receivedA.push(((await a.next()).data as { scheduleUpdated: { eventId: string } }).scheduleUpdated.eventId);
     const receivedB: string[] = [];
-    for (let i = 0; i < sent[TENANT_B].length; i += 1) receivedB.push(((await b.next()).data as { scheduleUpdated: { eventId: string } }).scheduleUpdated.eventId);
+    for (let i = 0; i < sent[TENANT_B].length; i += 1)
+      receivedB.push(((await b.next()).data as { scheduleUpdated: { eventId: string } }).scheduleUpdated.eventId);
     expect(receivedA).toEqual(sent[TENANT_A]);
     expect(receivedB).toEqual(sent[TENANT_B]);
     // One more event of each tenant proves nothing else was queued behind.
-    await postWebhook(gateway.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ instanceId: TENANT_B, scheduleId: 'last', sequence: 1, eventId: 'last-b' })));
+    await postWebhook(
+      gateway.url,
+      await signedWebhook(keys.privateKey, scheduleEnvelope({ instanceId: TENANT_B, scheduleId: 'last', sequence: 1, eventId: 'last-b' })),
+    );
     expect(((await b.next()).data as { scheduleUpdated: { eventId: string } }).scheduleUpdated.eventId).toBe('last-b');
     expect(a.received).toHaveLength(sent[TENANT_A].length);
     await clientA.dispose();

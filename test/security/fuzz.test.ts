@@ -24,9 +24,7 @@ let client: Client;
 beforeAll(async () => {
   keys = await testKeys();
   upstream = await startFakeUpstream((request) =>
-    request.path.includes('/calendar/')
-      ? { body: { schedule: wixSchedule('s1') } }
-      : { body: { connection: wixConnection('c1', 's1') } },
+    request.path.includes('/calendar/') ? { body: { schedule: wixSchedule('s1') } } : { body: { connection: wixConnection('c1', 's1') } },
   );
   gateway = await startTestGateway({ upstreamUrl: upstream.url, webhookKeys: [keys.publicKey] });
   client = connect(gateway.wsUrl);
@@ -63,35 +61,46 @@ function webhookBodies(signedPayloads: string[]): fc.Arbitrary<string | Uint8Arr
     fc.string({ maxLength: 300 }),
     fc.uint8Array({ maxLength: 300 }),
     fc.tuple(fc.string(), fc.string(), fc.string()).map(([a, b, c]) => `${a}.${b}.${c}`),
-    fc.tuple(fc.constantFrom('{"alg":"none"}', '{"alg":"HS256"}', '{"alg":"RS256"}', '{"alg":"RS256","crit":["x"]}', '{}'), jsonish, fc.string()).map(
-      ([header, payload, signature]) => `${b64(header)}.${b64(payload)}.${b64(signature)}`,
-    ),
+    fc
+      .tuple(
+        fc.constantFrom('{"alg":"none"}', '{"alg":"HS256"}', '{"alg":"RS256"}', '{"alg":"RS256","crit":["x"]}', '{}'),
+        jsonish,
+        fc.string(),
+      )
+      .map(([header, payload, signature]) => `${b64(header)}.${b64(payload)}.${b64(signature)}`),
     fc.constantFrom(...signedPayloads),
   );
 }
 
 describe('fuzzing the webhook endpoint', () => {
-  it(`answers ${RUNS.toLocaleString('en')} hostile bodies without a crash or a 5xx, and delivers nothing from them`, async () => {
-    const subscription = subscribe(client, 'subscription { scheduleUpdated { eventId } }');
-    await waitFor(() => gateway.bus.listenerCount() === 1, 'the subscription');
-    // Validly signed tokens whose payloads are garbage: the signature passes, the shape must not.
-    const signedPayloads = await Promise.all(
-      fc.sample(fc.oneof(fc.dictionary(fc.string(), fc.jsonValue()), fc.record({ data: fc.oneof(fc.string(), fc.json()) })), 200).map((payload) =>
-        new SignJWT(payload as Record<string, unknown>).setProtectedHeader({ alg: 'RS256' }).sign(keys.privateKey),
-      ),
-    );
-    const bodies = fc.sample(webhookBodies(signedPayloads), { numRuns: RUNS, seed: 20_261_122 });
-    const heapBefore = process.memoryUsage().heapUsed;
-    const statuses = await pool(bodies, async (body) => (await postWebhook(gateway.url, body)).status);
-    expect([...statuses.keys()].every((status) => status === 400 || status === 401 || status === 200)).toBe(true);
-    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(RUNS);
-    // Nothing was delivered: the first event the subscriber sees is this valid one.
-    await postWebhook(gateway.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ eventId: 'after-fuzz', sequence: 1, scheduleId: 'fz' })));
-    expect((await subscription.next()).data).toEqual({ scheduleUpdated: { eventId: 'after-fuzz' } });
-    expect(subscription.received).toHaveLength(1);
-    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(200 * 1_024 * 1_024);
-    subscription.unsubscribe();
-  }, TIMEOUT_MS);
+  it(
+    `answers ${RUNS.toLocaleString('en')} hostile bodies without a crash or a 5xx, and delivers nothing from them`,
+    async () => {
+      const subscription = subscribe(client, 'subscription { scheduleUpdated { eventId } }');
+      await waitFor(() => gateway.bus.listenerCount() === 1, 'the subscription');
+      // Validly signed tokens whose payloads are garbage: the signature passes, the shape must not.
+      const signedPayloads = await Promise.all(
+        fc
+          .sample(fc.oneof(fc.dictionary(fc.string(), fc.jsonValue()), fc.record({ data: fc.oneof(fc.string(), fc.json()) })), 200)
+          .map((payload) => new SignJWT(payload as Record<string, unknown>).setProtectedHeader({ alg: 'RS256' }).sign(keys.privateKey)),
+      );
+      const bodies = fc.sample(webhookBodies(signedPayloads), { numRuns: RUNS, seed: 20_261_122 });
+      const heapBefore = process.memoryUsage().heapUsed;
+      const statuses = await pool(bodies, async (body) => (await postWebhook(gateway.url, body)).status);
+      expect([...statuses.keys()].every((status) => status === 400 || status === 401 || status === 200)).toBe(true);
+      expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(RUNS);
+      // Nothing was delivered: the first event the subscriber sees is this valid one.
+      await postWebhook(
+        gateway.url,
+        await signedWebhook(keys.privateKey, scheduleEnvelope({ eventId: 'after-fuzz', sequence: 1, scheduleId: 'fz' })),
+      );
+      expect((await subscription.next()).data).toEqual({ scheduleUpdated: { eventId: 'after-fuzz' } });
+      expect(subscription.received).toHaveLength(1);
+      expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(200 * 1_024 * 1_024);
+      subscription.unsubscribe();
+    },
+    TIMEOUT_MS,
+  );
 });
 
 describe('fuzzing mutation inputs', () => {
@@ -100,8 +109,38 @@ describe('fuzzing mutation inputs', () => {
     anyValue,
     fc.record(
       {
-        listEventFromCalendars: fc.oneof(anyValue, fc.record({ enabled: anyValue, source: fc.oneof(anyValue, fc.record({ primaryCalendar: anyValue, calendars: fc.oneof(anyValue, fc.array(fc.record({ id: anyValue, name: anyValue, enabled: anyValue }, { requiredKeys: [] }), { maxLength: 120 })) }, { requiredKeys: [] })) }, { requiredKeys: [] })),
-        syncToCalendar: fc.oneof(anyValue, fc.record({ enabled: anyValue, target: fc.oneof(anyValue, fc.record({ primaryCalendar: anyValue, dedicatedCalendar: anyValue }, { requiredKeys: [] })) }, { requiredKeys: [] })),
+        listEventFromCalendars: fc.oneof(
+          anyValue,
+          fc.record(
+            {
+              enabled: anyValue,
+              source: fc.oneof(
+                anyValue,
+                fc.record(
+                  {
+                    primaryCalendar: anyValue,
+                    calendars: fc.oneof(
+                      anyValue,
+                      fc.array(fc.record({ id: anyValue, name: anyValue, enabled: anyValue }, { requiredKeys: [] }), { maxLength: 120 }),
+                    ),
+                  },
+                  { requiredKeys: [] },
+                ),
+              ),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+        syncToCalendar: fc.oneof(
+          anyValue,
+          fc.record(
+            {
+              enabled: anyValue,
+              target: fc.oneof(anyValue, fc.record({ primaryCalendar: anyValue, dedicatedCalendar: anyValue }, { requiredKeys: [] })),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
       },
       { requiredKeys: [] },
     ),
@@ -115,7 +154,10 @@ describe('fuzzing mutation inputs', () => {
         name: fc.oneof(anyValue, fc.string({ maxLength: 250 })),
         timeZone: anyValue,
         defaultCapacity: fc.oneof(anyValue, fc.integer({ min: -10, max: 3_000_000_000 })),
-        defaultLocation: fc.oneof(anyValue, fc.record({ type: fc.oneof(anyValue, fc.constantFrom('BUSINESS', 'CUSTOM', 'NOPE')), name: anyValue }, { requiredKeys: [] })),
+        defaultLocation: fc.oneof(
+          anyValue,
+          fc.record({ type: fc.oneof(anyValue, fc.constantFrom('BUSINESS', 'CUSTOM', 'NOPE')), name: anyValue }, { requiredKeys: [] }),
+        ),
         extendedFields: anyValue,
       },
       { requiredKeys: [] },
@@ -126,24 +168,28 @@ describe('fuzzing mutation inputs', () => {
     fc.record({ kind: fc.constant('schedule' as const), connectionId: anyValue, input: schedule }),
   );
 
-  it(`answers ${RUNS.toLocaleString('en')} hostile mutation inputs with data or a client error, never a 5xx or an internal error`, async () => {
-    const inputs = fc.sample(operations, { numRuns: RUNS, seed: 42 });
-    const internal: unknown[] = [];
-    const statuses = await pool(inputs, async ({ kind, connectionId, input }) => {
-      const query =
-        kind === 'sync'
-          ? 'mutation($id: ID!, $c: SyncConfigInput!) { updateSyncConfig(connectionId: $id, syncConfig: $c) { connection { id } userErrors { code field } } }'
-          : 'mutation($s: UpdateScheduleInput!) { updateSchedule(schedule: $s) { schedule { id } userErrors { code field } } }';
-      const response = await fetch(`${gateway.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-        body: JSON.stringify({ query, variables: kind === 'sync' ? { id: connectionId, c: input } : { s: input } }),
+  it(
+    `answers ${RUNS.toLocaleString('en')} hostile mutation inputs with data or a client error, never a 5xx or an internal error`,
+    async () => {
+      const inputs = fc.sample(operations, { numRuns: RUNS, seed: 42 });
+      const internal: unknown[] = [];
+      const statuses = await pool(inputs, async ({ kind, connectionId, input }) => {
+        const query =
+          kind === 'sync'
+            ? 'mutation($id: ID!, $c: SyncConfigInput!) { updateSyncConfig(connectionId: $id, syncConfig: $c) { connection { id } userErrors { code field } } }'
+            : 'mutation($s: UpdateScheduleInput!) { updateSchedule(schedule: $s) { schedule { id } userErrors { code field } } }';
+        const response = await fetch(`${gateway.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+          body: JSON.stringify({ query, variables: kind === 'sync' ? { id: connectionId, c: input } : { s: input } }),
+        });
+        const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+        if (body.errors?.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR')) internal.push({ kind, connectionId, input });
+        return response.status;
       });
-      const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
-      if (body.errors?.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR')) internal.push({ kind, connectionId, input });
-      return response.status;
-    });
-    expect(internal.slice(0, 3)).toEqual([]);
-    expect([...statuses.keys()].every((status) => status < 500)).toBe(true);
-  }, TIMEOUT_MS);
+      expect(internal.slice(0, 3)).toEqual([]);
+      expect([...statuses.keys()].every((status) => status < 500)).toBe(true);
+    },
+    TIMEOUT_MS,
+  );
 });

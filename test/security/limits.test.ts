@@ -38,7 +38,15 @@ function deepIntrospection(levels: number): string {
 
 describe('query limits: refused in validation, before any upstream call', () => {
   it('allows the standard introspection query (Sandbox, codegen)', async () => {
-    const result = await gateway.graphql(getIntrospectionQuery({ oneOf: true, specifiedByUrl: true, inputValueDeprecation: true, directiveIsRepeatable: true, schemaDescription: true }));
+    const result = await gateway.graphql(
+      getIntrospectionQuery({
+        oneOf: true,
+        specifiedByUrl: true,
+        inputValueDeprecation: true,
+        directiveIsRepeatable: true,
+        schemaDescription: true,
+      }),
+    );
     expect(result.errors).toBeUndefined();
   });
 
@@ -49,7 +57,12 @@ describe('query limits: refused in validation, before any upstream call', () => 
   });
 
   it('refuses an over-deep query', async () => {
-    const result = await gateway.graphql(deepIntrospection(20).replace('__schema { types', 'connections { connections { schedule { permissions { identity { wixUserId } } } } } __schema { types'));
+    const result = await gateway.graphql(
+      deepIntrospection(20).replace(
+        '__schema { types',
+        'connections { connections { schedule { permissions { identity { wixUserId } } } } } __schema { types',
+      ),
+    );
     expect(result.errors?.[0]?.message).toMatch(/depth/i);
     expect(upstream.requests).toHaveLength(0);
   });
@@ -62,7 +75,8 @@ describe('query limits: refused in validation, before any upstream call', () => 
   });
 
   it('refuses an over-costly query', async () => {
-    const fields = 'id name status timeZone businessTimeZoneEnabled defaultTitle defaultCapacity appId revision createdDate updatedDate externalId extendedFields';
+    const fields =
+      'id name status timeZone businessTimeZoneEnabled defaultTitle defaultCapacity appId revision createdDate updatedDate externalId extendedFields';
     const heavy = `connections { connections { id status syncConfig { listEventFromCalendars { enabled source { ... on CalendarSelection { calendars { id name enabled } } } } } schedule { ${fields} defaultLocation { id type name address } defaultConferencingDetails { type hostUrl guestUrl password externalId } permissions { role identity { wixUserId } } } } }`;
     const query = `{ ${Array.from({ length: 25 }, (_, i) => `a${i}: ${heavy}`).join(' ')} }`;
     const result = await gateway.graphql(query);
@@ -94,9 +108,15 @@ describe('query limits: refused in validation, before any upstream call', () => 
 
 describe('CORS', () => {
   it('allows configured origins on HTTP and refuses others', async () => {
-    const allowed = await fetch(`${gateway.url}/graphql`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } });
+    const allowed = await fetch(`${gateway.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+    });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
-    const other = await fetch(`${gateway.url}/graphql`, { method: 'OPTIONS', headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' } });
+    const other = await fetch(`${gateway.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' },
+    });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -135,7 +155,13 @@ describe('WebSocket protections', () => {
     await new Promise((resolve) => slow.on('open', resolve));
     slow.send(JSON.stringify({ type: 'connection_init' }));
     await new Promise((resolve) => slow.once('message', resolve));
-    slow.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { scheduleUpdated { eventId schedule { id name extendedFields } } }' } }));
+    slow.send(
+      JSON.stringify({
+        id: '1',
+        type: 'subscribe',
+        payload: { query: 'subscription { scheduleUpdated { eventId schedule { id name extendedFields } } }' },
+      }),
+    );
     const healthy = connect(gateway.wsUrl);
     const live = subscribe(healthy, 'subscription { scheduleUpdated { eventId } }');
     await waitFor(() => gateway.bus.listenerCount() === 2, 'both subscriptions');
@@ -146,7 +172,12 @@ describe('WebSocket protections', () => {
     // The gateway closes the slow socket, which ends its subscription: one listener is left.
     while (gateway.bus.listenerCount() === 2 && sent < 1_000) {
       sent += 1;
-      const envelope = scheduleEnvelope({ scheduleId: `big-${sent}`, sequence: 1, eventId: `big-${sent}`, schedule: { id: `big-${sent}`, name: 'big', extendedFields: big } });
+      const envelope = scheduleEnvelope({
+        scheduleId: `big-${sent}`,
+        sequence: 1,
+        eventId: `big-${sent}`,
+        schedule: { id: `big-${sent}`, name: 'big', extendedFields: big },
+      });
       expect((await postWebhook(gateway.url, await signedWebhook(keys.privateKey, envelope))).status).toBe(200);
     }
     expect(gateway.bus.listenerCount()).toBe(1);
@@ -165,7 +196,11 @@ describe('rate limiting', () => {
       const statuses: number[] = [];
       let retryAfter: string | null = null;
       for (let i = 0; i < 7; i += 1) {
-        const response = await fetch(`${limited.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+        const response = await fetch(`${limited.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"query":"{ __typename }"}',
+        });
         statuses.push(response.status);
         if (response.status === 429) retryAfter = response.headers.get('retry-after');
       }

@@ -18,7 +18,12 @@ beforeEach(() => {
 });
 
 function gatewayOn(resilience: Parameters<typeof startTestGateway>[0]['resilience'] = {}) {
-  return startTestGateway({ upstreamUrl: emulator.url, apiKey: emulator.apiKey, siteId: emulator.siteId, resilience: { timeoutMs: 1_000, ...resilience } });
+  return startTestGateway({
+    upstreamUrl: emulator.url,
+    apiKey: emulator.apiKey,
+    siteId: emulator.siteId,
+    resilience: { timeoutMs: 1_000, ...resilience },
+  });
 }
 
 describe('a flaky Wix: retries get the read path through', () => {
@@ -108,9 +113,12 @@ describe('deadlines and writes', () => {
       const before = emulator.store.defaultTenant.schedules.get(id);
       const revision = before?.revision ?? '';
       emulator.faults.add({ method: 'PATCH', latencyMs: 800, times: 1 }); // Wix applies it, but too late to answer
-      const result = await gateway.graphql('mutation($s: UpdateScheduleInput!) { updateSchedule(schedule: $s) { schedule { id } userErrors { code } } }', {
-        s: { id, revision, name: 'Sofia Rossi — Vinyasa' },
-      });
+      const result = await gateway.graphql(
+        'mutation($s: UpdateScheduleInput!) { updateSchedule(schedule: $s) { schedule { id } userErrors { code } } }',
+        {
+          s: { id, revision, name: 'Sofia Rossi — Vinyasa' },
+        },
+      );
       expect(result.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
       await new Promise((resolve) => setTimeout(resolve, 700)); // let the delayed PATCH land
       expect(emulator.calls.filter((c) => c.method === 'PATCH')).toHaveLength(1);

@@ -38,18 +38,33 @@ afterEach(async () => {
 const send = async (tenant: string, scheduleId: string, eventId: string, extra: Record<string, unknown> = {}) =>
   postWebhook(
     gateway.url,
-    await signedWebhook(keys.privateKey, scheduleEnvelope({ instanceId: tenant, scheduleId, eventId, sequence: Date.now(), schedule: { id: scheduleId, name: eventId, ...extra } })),
+    await signedWebhook(
+      keys.privateKey,
+      scheduleEnvelope({
+        instanceId: tenant,
+        scheduleId,
+        eventId,
+        sequence: Date.now(),
+        schedule: { id: scheduleId, name: eventId, ...extra },
+      }),
+    ),
   );
 
 describe('subscribers of one document, variables and tenant share one execution', () => {
   it('attaches one bus listener for many identical subscriptions, and every one receives every event', async () => {
-    const clients = await Promise.all(Array.from({ length: 5 }, async () => connect(gateway.wsUrl, { connectionParams: { authorization: await bearer('t1') } })));
-    const subscriptions = clients.flatMap((client) => [subscribe(client, UPDATED, { ids: ['s1'] }), subscribe(client, UPDATED, { ids: ['s1'] })]);
+    const clients = await Promise.all(
+      Array.from({ length: 5 }, async () => connect(gateway.wsUrl, { connectionParams: { authorization: await bearer('t1') } })),
+    );
+    const subscriptions = clients.flatMap((client) => [
+      subscribe(client, UPDATED, { ids: ['s1'] }),
+      subscribe(client, UPDATED, { ids: ['s1'] }),
+    ]);
     await waitFor(() => gateway.sharedSubscriptionStats().consumers === 10, 'ten subscribers on the share');
     expect(gateway.sharedSubscriptionStats().streams).toBe(1);
     expect(gateway.bus.listenerCount()).toBe(1);
     await send('t1', 's1', 'shared-1');
-    for (const s of subscriptions) expect((await s.next()).data).toEqual({ scheduleUpdated: { eventId: 'shared-1', schedule: { id: 's1', name: 'shared-1' } } });
+    for (const s of subscriptions)
+      expect((await s.next()).data).toEqual({ scheduleUpdated: { eventId: 'shared-1', schedule: { id: 's1', name: 'shared-1' } } });
     for (const client of clients) await client.dispose();
   });
 

@@ -15,7 +15,10 @@ let keys: TestKeys;
 beforeAll(async () => {
   keys = await testKeys();
   upstream = await startFakeUpstream();
-  gateway = await startTestGateway({ upstreamUrl: upstream.url, webhookKeys: [keys.publicKey], bus: new MemoryEventBus({ logSize: 50 }),
+  gateway = await startTestGateway({
+    upstreamUrl: upstream.url,
+    webhookKeys: [keys.publicKey],
+    bus: new MemoryEventBus({ logSize: 50 }),
     connectionInitWaitTimeoutMs: 300,
     // These tests count one bus listener per subscription: shared execution is tested on its own.
     limits: { wsSharedExecution: false },
@@ -53,7 +56,11 @@ describe('since: resume after a disconnect', () => {
     expect((await resumed.next()).data).toMatchObject({ scheduleUpdated: { eventId: 'res-1-3' } });
     await send('res-1', 4);
     expect((await resumed.next()).data).toMatchObject({ scheduleUpdated: { eventId: 'res-1-4' } });
-    expect(resumed.received.map((r) => (r.data as { scheduleUpdated: { eventId: string } }).scheduleUpdated.eventId)).toEqual(['res-1-2', 'res-1-3', 'res-1-4']);
+    expect(resumed.received.map((r) => (r.data as { scheduleUpdated: { eventId: string } }).scheduleUpdated.eventId)).toEqual([
+      'res-1-2',
+      'res-1-3',
+      'res-1-4',
+    ]);
     await second.dispose();
   });
 
@@ -103,7 +110,9 @@ describe('subscriptions end cleanly', () => {
 describe('graphql-transport-ws protocol', () => {
   function rawSocket() {
     const socket = new WebSocket(gateway.wsUrl, 'graphql-transport-ws');
-    const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     return { socket, closed, open: new Promise((resolve) => socket.on('open', resolve)) };
   }
 

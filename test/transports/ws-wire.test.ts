@@ -14,7 +14,12 @@ const KEEP_ALIVE_MS = 150;
 beforeAll(async () => {
   keys = await testKeys();
   upstream = await startFakeUpstream();
-  gateway = await startTestGateway({ upstreamUrl: upstream.url, webhookKeys: [keys.publicKey], keepAliveMs: KEEP_ALIVE_MS, limits: { wsSharedExecution: true } });
+  gateway = await startTestGateway({
+    upstreamUrl: upstream.url,
+    webhookKeys: [keys.publicKey],
+    keepAliveMs: KEEP_ALIVE_MS,
+    limits: { wsSharedExecution: true },
+  });
 });
 afterAll(async () => {
   await gateway.close();
@@ -53,7 +58,13 @@ describe('the graphql-transport-ws wire', () => {
     b.socket.send(JSON.stringify({ id: 'other', type: 'subscribe', payload: { query } }));
     await waitFor(() => gateway.sharedSubscriptionStats().consumers === 3, 'three subscribers on the share');
     const name = 'Zoë “wire” ✓';
-    await postWebhook(gateway.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'wire', eventId: 'wire-1', sequence: 1, schedule: { id: 'wire', name } })));
+    await postWebhook(
+      gateway.url,
+      await signedWebhook(
+        keys.privateKey,
+        scheduleEnvelope({ scheduleId: 'wire', eventId: 'wire-1', sequence: 1, schedule: { id: 'wire', name } }),
+      ),
+    );
     await waitFor(() => a.frames.length === 3 && b.frames.length === 2, 'the event on every subscription');
     const payload = { data: { scheduleUpdated: { eventId: 'wire-1', schedule: { id: 'wire', name } } } };
     const received = [...a.frames.slice(1), ...b.frames.slice(1)];
@@ -67,10 +78,24 @@ describe('the graphql-transport-ws wire', () => {
     // A completed operation gets nothing more; the others of its share and its socket still do.
     a.socket.send(JSON.stringify({ id: 'first', type: 'complete' }));
     await waitFor(() => gateway.sharedSubscriptionStats().consumers === 2, 'two subscribers left');
-    await postWebhook(gateway.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'wire', eventId: 'wire-2', sequence: 2, schedule: { id: 'wire', name } })));
+    await postWebhook(
+      gateway.url,
+      await signedWebhook(
+        keys.privateKey,
+        scheduleEnvelope({ scheduleId: 'wire', eventId: 'wire-2', sequence: 2, schedule: { id: 'wire', name } }),
+      ),
+    );
     await waitFor(() => a.frames.length === 4 && b.frames.length === 3, 'the second event');
-    expect(JSON.parse(a.frames[3]!.text)).toMatchObject({ id: 'sécond "quoted"', type: 'next', payload: { data: { scheduleUpdated: { eventId: 'wire-2' } } } });
-    expect(JSON.parse(b.frames[2]!.text)).toMatchObject({ id: 'other', type: 'next', payload: { data: { scheduleUpdated: { eventId: 'wire-2' } } } });
+    expect(JSON.parse(a.frames[3]!.text)).toMatchObject({
+      id: 'sécond "quoted"',
+      type: 'next',
+      payload: { data: { scheduleUpdated: { eventId: 'wire-2' } } },
+    });
+    expect(JSON.parse(b.frames[2]!.text)).toMatchObject({
+      id: 'other',
+      type: 'next',
+      payload: { data: { scheduleUpdated: { eventId: 'wire-2' } } },
+    });
     a.socket.close();
     b.socket.close();
     await waitFor(() => gateway.bus.listenerCount() === 0, 'the share to end');

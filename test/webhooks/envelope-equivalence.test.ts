@@ -47,7 +47,12 @@ function referenceParse(payload: JWTPayload, receivedAt: Date): unknown {
   const inner = InnerEvent.safeParse(envelope.data.data);
   if (!inner.success) throw new Error(`${eventType}: the event does not have the documented shape`);
   const event = inner.data;
-  const schedule = topic === 'created' ? event.createdEvent?.entity : topic === 'updated' ? event.updatedEvent?.currentEntity : event.actionEvent?.body.schedule;
+  const schedule =
+    topic === 'created'
+      ? event.createdEvent?.entity
+      : topic === 'updated'
+        ? event.updatedEvent?.currentEntity
+        : event.actionEvent?.body.schedule;
   if (!schedule) throw new Error(`${eventType}: the event carries no schedule`);
   const entityId = event.entityId ?? schedule.id;
   if (entityId !== schedule.id) throw new Error(`${eventType}: entityId and schedule id differ`);
@@ -60,7 +65,9 @@ function referenceParse(payload: JWTPayload, receivedAt: Date): unknown {
       instanceId,
       entityId,
       eventTime: event.eventTime ? new Date(event.eventTime).toISOString() : receivedAt.toISOString(),
-      sequence: event.entityEventSequence ?? (schedule.revision && /^\d{1,19}$/.test(schedule.revision) ? BigInt(schedule.revision).toString() : '0'),
+      sequence:
+        event.entityEventSequence ??
+        (schedule.revision && /^\d{1,19}$/.test(schedule.revision) ? BigInt(schedule.revision).toString() : '0'),
       topics,
       schedule,
     },
@@ -77,7 +84,25 @@ function outcome(parse: (payload: JWTPayload, receivedAt: Date) => unknown, payl
 
 /** Values a field may hold, from right to hostile. */
 const anyValue = fc.oneof(
-  fc.constantFrom(undefined, null, '', 'x', 'a'.repeat(200), 'a'.repeat(201), 'a'.repeat(301), 0, -1, 1.5, 7, 2 ** 53, '007', '12345678901234567890', [], {}, true),
+  fc.constantFrom(
+    undefined,
+    null,
+    '',
+    'x',
+    'a'.repeat(200),
+    'a'.repeat(201),
+    'a'.repeat(301),
+    0,
+    -1,
+    1.5,
+    7,
+    2 ** 53,
+    '007',
+    '12345678901234567890',
+    [],
+    {},
+    true,
+  ),
   fc.constantFrom('2026-11-22T00:37:26.154Z', '2026-11-22T00:37:26+02:00', '2026-11-22', '2026-02-30T00:00:00Z', 'not a date'),
   fc.constantFrom('{', '[]', '{}', 'null', '"text"', '{"id":"s1"}'),
   fc.string(),
@@ -102,17 +127,21 @@ interface Mutation {
 
 const mutation: fc.Arbitrary<Mutation> = fc
   .constantFrom(...(Object.keys(mutableKeys) as Layer[]))
-  .chain((layer) => fc.record({ layer: fc.constant(layer), key: fc.constantFrom(...mutableKeys[layer]), value: anyValue, asObject: fc.boolean() }));
+  .chain((layer) =>
+    fc.record({ layer: fc.constant(layer), key: fc.constantFrom(...mutableKeys[layer]), value: anyValue, asObject: fc.boolean() }),
+  );
 
 /** A valid webhook payload of one of the three types, with some fields replaced. */
 function mutated(type: ScheduleTopic, mutations: Mutation[]): JWTPayload {
   const base = scheduleEnvelope({ type, scheduleId: 's1', sequence: 3 });
   const inner = JSON.parse(base.data) as Record<string, unknown>;
-  const schedule = (type === 'created'
-    ? (inner.createdEvent as { entity: object }).entity
-    : type === 'updated'
-      ? (inner.updatedEvent as { currentEntity: object }).currentEntity
-      : (inner.actionEvent as { body: { schedule: object } }).body.schedule) as Record<string, unknown>;
+  const schedule = (
+    type === 'created'
+      ? (inner.createdEvent as { entity: object }).entity
+      : type === 'updated'
+        ? (inner.updatedEvent as { currentEntity: object }).currentEntity
+        : (inner.actionEvent as { body: { schedule: object } }).body.schedule
+  ) as Record<string, unknown>;
   const envelope: Record<string, unknown> = { ...base };
   const payload: Record<string, unknown> = {};
   let innerAsObject = false;
@@ -131,10 +160,14 @@ function mutated(type: ScheduleTopic, mutations: Mutation[]): JWTPayload {
 describe('webhook envelope checks', () => {
   it('accept and refuse exactly what the zod schemas did', () => {
     fc.assert(
-      fc.property(fc.constantFrom<ScheduleTopic>('created', 'updated', 'cancelled'), fc.array(mutation, { maxLength: 3 }), (type, mutations) => {
-        const payload = mutated(type, mutations);
-        expect(outcome(parseWebhook, payload)).toEqual(outcome(referenceParse, payload));
-      }),
+      fc.property(
+        fc.constantFrom<ScheduleTopic>('created', 'updated', 'cancelled'),
+        fc.array(mutation, { maxLength: 3 }),
+        (type, mutations) => {
+          const payload = mutated(type, mutations);
+          expect(outcome(parseWebhook, payload)).toEqual(outcome(referenceParse, payload));
+        },
+      ),
       { numRuns: 3_000, seed: 20_261_202 },
     );
   });

@@ -18,7 +18,9 @@ describe('WIX_WEBHOOK_PUBLIC_KEY', () => {
   it('refuses what is not an RSA public key, naming the variable', () => {
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
     expect(() => parseWebhookPublicKeys('hello')).toThrow(/WIX_WEBHOOK_PUBLIC_KEY/);
-    expect(() => parseWebhookPublicKeys('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----')).toThrow(/WIX_WEBHOOK_PUBLIC_KEY: key 1/);
+    expect(() => parseWebhookPublicKeys('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----')).toThrow(
+      /WIX_WEBHOOK_PUBLIC_KEY: key 1/,
+    );
     expect(() => parseWebhookPublicKeys(ec)).toThrow(/RSA/);
   });
 });
@@ -31,7 +33,14 @@ describe('webhook envelope', () => {
     expect(parsed).toMatchObject({
       kind: 'schedule',
       eventType: 'wix.calendar.v3.schedule_updated',
-      change: { eventId: 'ev', entityId: 's9', sequence: '12', topics: ['updated'], eventTime: '2026-11-22T00:37:26.154Z', schedule: { id: 's9' } },
+      change: {
+        eventId: 'ev',
+        entityId: 's9',
+        sequence: '12',
+        topics: ['updated'],
+        eventTime: '2026-11-22T00:37:26.154Z',
+        schedule: { id: 's9' },
+      },
     });
   });
 

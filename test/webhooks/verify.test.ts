@@ -10,7 +10,8 @@ const now = () => Math.floor(Date.now() / 1_000);
 
 /** A compact RS256 JWS over exactly these header and payload bytes (for shapes jose would not sign). */
 function handMade(privateKey: KeyObject, header: object | string, payload: object | Buffer): string {
-  const encode = (part: object | string | Buffer) => Buffer.from(Buffer.isBuffer(part) ? part : typeof part === 'string' ? part : JSON.stringify(part)).toString('base64url');
+  const encode = (part: object | string | Buffer) =>
+    Buffer.from(Buffer.isBuffer(part) ? part : typeof part === 'string' ? part : JSON.stringify(part)).toString('base64url');
   const input = `${encode(header)}.${encode(payload)}`;
   return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
 }
@@ -41,26 +42,83 @@ describe('webhook verification', () => {
 
   it('accepts a token signed by any key of a rotation', async () => {
     const rotation = new WebhookVerifier([other.publicKey, key.publicKey]);
-    expect(await rotation.verify(await new SignJWT({ data: 'x' }).setProtectedHeader({ alg: 'RS256' }).sign(key.privateKey))).toEqual({ data: 'x' });
+    expect(await rotation.verify(await new SignJWT({ data: 'x' }).setProtectedHeader({ alg: 'RS256' }).sign(key.privateKey))).toEqual({
+      data: 'x',
+    });
   });
 
   it('gives every refusal the status and reason it had', async () => {
     const cases: Array<[string, string, { status: number; reason: string }]> = [
-      ['another key', await new SignJWT({ data: 'x' }).setProtectedHeader({ alg: 'RS256' }).sign(other.privateKey), { status: 401, reason: 'bad signature' }],
-      ['expired', await new SignJWT({ data: 'x' }).setProtectedHeader({ alg: 'RS256' }).setExpirationTime(now() - 1).sign(key.privateKey), { status: 401, reason: 'token expired' }],
+      [
+        'another key',
+        await new SignJWT({ data: 'x' }).setProtectedHeader({ alg: 'RS256' }).sign(other.privateKey),
+        { status: 401, reason: 'bad signature' },
+      ],
+      [
+        'expired',
+        await new SignJWT({ data: 'x' })
+          .setProtectedHeader({ alg: 'RS256' })
+          .setExpirationTime(now() - 1)
+          .sign(key.privateKey),
+        { status: 401, reason: 'token expired' },
+      ],
       ['expiring now', handMade(key.privateKey, { alg: 'RS256' }, { data: 'x', exp: now() }), { status: 401, reason: 'token expired' }],
-      ['not yet valid', handMade(key.privateKey, { alg: 'RS256' }, { data: 'x', nbf: now() + 60 }), { status: 401, reason: 'claim check failed: nbf' }],
-      ['iat as text', handMade(key.privateKey, { alg: 'RS256' }, { data: 'x', iat: 'yesterday' }), { status: 401, reason: 'claim check failed: iat' }],
-      ['exp as text', handMade(key.privateKey, { alg: 'RS256' }, { data: 'x', exp: '9999999999' }), { status: 401, reason: 'claim check failed: exp' }],
+      [
+        'not yet valid',
+        handMade(key.privateKey, { alg: 'RS256' }, { data: 'x', nbf: now() + 60 }),
+        { status: 401, reason: 'claim check failed: nbf' },
+      ],
+      [
+        'iat as text',
+        handMade(key.privateKey, { alg: 'RS256' }, { data: 'x', iat: 'yesterday' }),
+        { status: 401, reason: 'claim check failed: iat' },
+      ],
+      [
+        'exp as text',
+        handMade(key.privateKey, { alg: 'RS256' }, { data: 'x', exp: '9999999999' }),
+        { status: 401, reason: 'claim check failed: exp' },
+      ],
       ['RS384', handMade(key.privateKey, { alg: 'RS384' }, { data: 'x' }), { status: 401, reason: 'algorithm not allowed (RS256 only)' }],
-      ['a crit header', handMade(key.privateKey, { alg: 'RS256', crit: ['exp'] }, { data: 'x' }), { status: 400, reason: 'body is not a valid JWT' }],
-      ['an unencoded payload (b64: false)', handMade(key.privateKey, { alg: 'RS256', b64: false, crit: ['b64'] }, { data: 'x' }), { status: 400, reason: 'JWT payload is not a JSON object' }],
-      ['a header that is not an object', handMade(key.privateKey, '["RS256"]', { data: 'x' }), { status: 400, reason: 'body is not a valid JWT' }],
-      ['claims that are an array', handMade(key.privateKey, { alg: 'RS256' }, Buffer.from('[1]')), { status: 400, reason: 'JWT payload is not a JSON object' }],
-      ['claims that are not UTF-8', handMade(key.privateKey, { alg: 'RS256' }, Buffer.from([0x7b, 0xff, 0x7d])), { status: 400, reason: 'JWT payload is not a JSON object' }],
-      ['a signature cut short', (await new SignJWT({ data: 'x' }).setProtectedHeader({ alg: 'RS256' }).sign(key.privateKey)).slice(0, -10), { status: 401, reason: 'bad signature' }],
-      ['no signature', `${handMade(key.privateKey, { alg: 'RS256' }, { data: 'x' }).split('.').slice(0, 2).join('.')}.`, { status: 401, reason: 'bad signature' }],
-      ['a part that is not base64', `${handMade(key.privateKey, { alg: 'RS256' }, { data: 'x' })}a`.replace(/^[^.]+/, 'eyJhbGciOiJSUzI1NiJ9a'), { status: 400, reason: 'body is not a valid JWT' }],
+      [
+        'a crit header',
+        handMade(key.privateKey, { alg: 'RS256', crit: ['exp'] }, { data: 'x' }),
+        { status: 400, reason: 'body is not a valid JWT' },
+      ],
+      [
+        'an unencoded payload (b64: false)',
+        handMade(key.privateKey, { alg: 'RS256', b64: false, crit: ['b64'] }, { data: 'x' }),
+        { status: 400, reason: 'JWT payload is not a JSON object' },
+      ],
+      [
+        'a header that is not an object',
+        handMade(key.privateKey, '["RS256"]', { data: 'x' }),
+        { status: 400, reason: 'body is not a valid JWT' },
+      ],
+      [
+        'claims that are an array',
+        handMade(key.privateKey, { alg: 'RS256' }, Buffer.from('[1]')),
+        { status: 400, reason: 'JWT payload is not a JSON object' },
+      ],
+      [
+        'claims that are not UTF-8',
+        handMade(key.privateKey, { alg: 'RS256' }, Buffer.from([0x7b, 0xff, 0x7d])),
+        { status: 400, reason: 'JWT payload is not a JSON object' },
+      ],
+      [
+        'a signature cut short',
+        (await new SignJWT({ data: 'x' }).setProtectedHeader({ alg: 'RS256' }).sign(key.privateKey)).slice(0, -10),
+        { status: 401, reason: 'bad signature' },
+      ],
+      [
+        'no signature',
+        `${handMade(key.privateKey, { alg: 'RS256' }, { data: 'x' }).split('.').slice(0, 2).join('.')}.`,
+        { status: 401, reason: 'bad signature' },
+      ],
+      [
+        'a part that is not base64',
+        `${handMade(key.privateKey, { alg: 'RS256' }, { data: 'x' })}a`.replace(/^[^.]+/, 'eyJhbGciOiJSUzI1NiJ9a'),
+        { status: 400, reason: 'body is not a valid JWT' },
+      ],
     ];
     const outcomes = await Promise.all(cases.map(async ([name, token]) => [name, await refusal(verifier, token)] as const));
     expect(outcomes).toEqual(cases.map(([name, , expected]) => [name, expected]));

@@ -22,7 +22,8 @@ afterAll(async () => {
 const TOO_LARGE = { errors: [{ message: 'The request body is too large.', extensions: { code: 'BAD_REQUEST' } }] };
 
 let sequence = 0;
-const webhook = async (eventId: string) => signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'sched-http', sequence: (sequence += 1), eventId }));
+const webhook = async (eventId: string) =>
+  signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'sched-http', sequence: (sequence += 1), eventId }));
 
 interface RawAnswer {
   status: number;
@@ -51,7 +52,11 @@ function rawPost(path: string, pieces: Array<string | Buffer>, headers: Record<s
 describe('POST /webhooks/wix read straight off the HTTP server', () => {
   it('answers JSON with its charset, as before', async () => {
     const answer = await rawPost('/webhooks/wix', [await webhook('evt-http-json')]);
-    expect(answer).toEqual({ status: 200, contentType: 'application/json; charset=utf-8', body: { status: 'accepted', cursor: expect.any(String) } });
+    expect(answer).toEqual({
+      status: 200,
+      contentType: 'application/json; charset=utf-8',
+      body: { status: 'accepted', cursor: expect.any(String) },
+    });
   });
 
   it('accepts a chunked body sent in pieces', async () => {
@@ -64,23 +69,36 @@ describe('POST /webhooks/wix read straight off the HTTP server', () => {
     const declared = await postWebhook(gateway.url, 'a'.repeat(1_024 * 1_024 + 1));
     expect(declared).toEqual({ status: 413, body: TOO_LARGE });
     const piece = 'a'.repeat(64 * 1_024);
-    const chunked = await rawPost('/webhooks/wix', Array.from({ length: 17 }, () => piece));
+    const chunked = await rawPost(
+      '/webhooks/wix',
+      Array.from({ length: 17 }, () => piece),
+    );
     expect(chunked).toMatchObject({ status: 413, body: TOO_LARGE });
     // The connection and the process are fine: the next webhook goes through.
     expect(await postWebhook(gateway.url, await webhook('evt-after-413'))).toMatchObject({ status: 200, body: { status: 'accepted' } });
   });
 
   it('takes a body of exactly the limit to the verifier', async () => {
-    expect(await postWebhook(gateway.url, 'a'.repeat(1_024 * 1_024))).toMatchObject({ status: 400, body: { status: 'refused', reason: 'body is not a JWT' } });
+    expect(await postWebhook(gateway.url, 'a'.repeat(1_024 * 1_024))).toMatchObject({
+      status: 400,
+      body: { status: 'refused', reason: 'body is not a JWT' },
+    });
   });
 
   it('refuses an empty body and a body of white space with 400', async () => {
-    expect(await rawPost('/webhooks/wix', [])).toEqual({ status: 400, contentType: 'application/json; charset=utf-8', body: { status: 'refused', reason: 'empty body' } });
+    expect(await rawPost('/webhooks/wix', [])).toEqual({
+      status: 400,
+      contentType: 'application/json; charset=utf-8',
+      body: { status: 'refused', reason: 'empty body' },
+    });
     expect(await postWebhook(gateway.url, ' \r\n ')).toMatchObject({ status: 400, body: { reason: 'empty body' } });
   });
 
   it('ignores the query string, as express routing did', async () => {
-    expect(await rawPost('/webhooks/wix?source=wix', [await webhook('evt-http-query')])).toMatchObject({ status: 200, body: { status: 'accepted' } });
+    expect(await rawPost('/webhooks/wix?source=wix', [await webhook('evt-http-query')])).toMatchObject({
+      status: 200,
+      body: { status: 'accepted' },
+    });
   });
 
   it('still serves what it leaves to express: a gzip body, another case, a trailing slash', async () => {

@@ -74,8 +74,14 @@ describe('a valid signed webhook reaches matching subscribers', () => {
 
   it('filters by scheduleIds', async () => {
     const onlyB = await live(UPDATED, { ids: ['sched-b'] });
-    await postWebhook(gateway.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'sched-other', sequence: nextSequence() })));
-    await postWebhook(gateway.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'sched-b', sequence: nextSequence(), eventId: 'evt-b' })));
+    await postWebhook(
+      gateway.url,
+      await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'sched-other', sequence: nextSequence() })),
+    );
+    await postWebhook(
+      gateway.url,
+      await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'sched-b', sequence: nextSequence(), eventId: 'evt-b' })),
+    );
     const message = await onlyB.next();
     expect(message.data).toMatchObject({ scheduleUpdated: { eventId: 'evt-b', schedule: { id: 'sched-b' } } });
     expect(onlyB.received).toHaveLength(1);
@@ -86,23 +92,46 @@ describe('a valid signed webhook reaches matching subscribers', () => {
     const created = await live('subscription { scheduleCreated { eventId schedule { id } } }');
     const cancelled = await live('subscription { scheduleCancelled { eventId schedule { id status } } }');
     const updated = await live(UPDATED, { ids: ['sched-c'] });
-    await postWebhook(gateway.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ type: 'created', scheduleId: 'sched-c', sequence: 1, eventId: 'evt-created' })));
+    await postWebhook(
+      gateway.url,
+      await signedWebhook(
+        keys.privateKey,
+        scheduleEnvelope({ type: 'created', scheduleId: 'sched-c', sequence: 1, eventId: 'evt-created' }),
+      ),
+    );
     expect((await created.next()).data).toEqual({ scheduleCreated: { eventId: 'evt-created', schedule: { id: 'sched-c' } } });
 
     // Wix may report a cancellation as an update to CANCELLED, then (maybe) as a cancelled event
     // with the same sequence: cancellation subscribers get it once, update subscribers get the update.
     const cancelledSchedule = { id: 'sched-c', status: 'CANCELLED', revision: '2', name: 'Gone' };
-    await postWebhook(gateway.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'sched-c', sequence: 2, eventId: 'evt-upd-cancel', schedule: cancelledSchedule })));
+    await postWebhook(
+      gateway.url,
+      await signedWebhook(
+        keys.privateKey,
+        scheduleEnvelope({ scheduleId: 'sched-c', sequence: 2, eventId: 'evt-upd-cancel', schedule: cancelledSchedule }),
+      ),
+    );
     const duplicateCancel = await postWebhook(
       gateway.url,
-      await signedWebhook(keys.privateKey, scheduleEnvelope({ type: 'cancelled', scheduleId: 'sched-c', sequence: 2, eventId: 'evt-cancel', schedule: cancelledSchedule })),
+      await signedWebhook(
+        keys.privateKey,
+        scheduleEnvelope({ type: 'cancelled', scheduleId: 'sched-c', sequence: 2, eventId: 'evt-cancel', schedule: cancelledSchedule }),
+      ),
     );
     expect(duplicateCancel).toMatchObject({ status: 200, body: { status: 'stale' } });
-    expect((await cancelled.next()).data).toEqual({ scheduleCancelled: { eventId: 'evt-upd-cancel', schedule: { id: 'sched-c', status: 'CANCELLED' } } });
+    expect((await cancelled.next()).data).toEqual({
+      scheduleCancelled: { eventId: 'evt-upd-cancel', schedule: { id: 'sched-c', status: 'CANCELLED' } },
+    });
     expect((await updated.next()).data).toMatchObject({ scheduleUpdated: { eventId: 'evt-upd-cancel' } });
 
     // A cancelled webhook alone (no update first) is delivered to cancellation subscribers only.
-    await postWebhook(gateway.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ type: 'cancelled', scheduleId: 'sched-d', sequence: 5, eventId: 'evt-cancel-d' })));
+    await postWebhook(
+      gateway.url,
+      await signedWebhook(
+        keys.privateKey,
+        scheduleEnvelope({ type: 'cancelled', scheduleId: 'sched-d', sequence: 5, eventId: 'evt-cancel-d' }),
+      ),
+    );
     expect((await cancelled.next()).data).toMatchObject({ scheduleCancelled: { eventId: 'evt-cancel-d' } });
     expect(created.received).toHaveLength(1);
     expect(updated.received).toHaveLength(1);
@@ -111,7 +140,10 @@ describe('a valid signed webhook reaches matching subscribers', () => {
 
   it('reads the body as bytes whatever the Content-Type says', async () => {
     const subscription = await live(UPDATED, { ids: ['sched-ct'] });
-    const token = await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'sched-ct', sequence: nextSequence(), eventId: 'evt-json-ct' }));
+    const token = await signedWebhook(
+      keys.privateKey,
+      scheduleEnvelope({ scheduleId: 'sched-ct', sequence: nextSequence(), eventId: 'evt-json-ct' }),
+    );
     expect(await postWebhook(gateway.url, token, 'application/json')).toMatchObject({ status: 200, body: { status: 'accepted' } });
     expect((await subscription.next()).data).toMatchObject({ scheduleUpdated: { eventId: 'evt-json-ct' } });
     subscription.unsubscribe();
@@ -120,7 +152,9 @@ describe('a valid signed webhook reaches matching subscribers', () => {
   it('accepts a payload whose data is an object, as the docs print it', async () => {
     const subscription = await live(UPDATED, { ids: ['sched-obj'] });
     const envelope = scheduleEnvelope({ scheduleId: 'sched-obj', sequence: nextSequence(), eventId: 'evt-obj' });
-    const token = await new SignJWT({ data: { ...envelope, data: JSON.parse(envelope.data) as object } }).setProtectedHeader({ alg: 'RS256' }).sign(keys.privateKey);
+    const token = await new SignJWT({ data: { ...envelope, data: JSON.parse(envelope.data) as object } })
+      .setProtectedHeader({ alg: 'RS256' })
+      .sign(keys.privateKey);
     expect(await postWebhook(gateway.url, token)).toMatchObject({ status: 200 });
     expect((await subscription.next()).data).toMatchObject({ scheduleUpdated: { eventId: 'evt-obj' } });
     subscription.unsubscribe();
@@ -158,7 +192,13 @@ describe('refused webhooks get their code and deliver nothing', () => {
       expect({ name, status: response.status }).toEqual({ name, status });
     }
     // Delivery is in order: the first event this subscriber sees is the valid one sent last.
-    await postWebhook(gateway.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'sched-refused', sequence: nextSequence(), eventId: 'evt-valid' })));
+    await postWebhook(
+      gateway.url,
+      await signedWebhook(
+        keys.privateKey,
+        scheduleEnvelope({ scheduleId: 'sched-refused', sequence: nextSequence(), eventId: 'evt-valid' }),
+      ),
+    );
     expect((await subscription.next()).data).toMatchObject({ scheduleUpdated: { eventId: 'evt-valid' } });
     expect(subscription.received).toHaveLength(1);
     subscription.unsubscribe();
@@ -170,9 +210,23 @@ describe('refused webhooks get their code and deliver nothing', () => {
       ['no data', { foo: 1 }],
       ['data not JSON', { data: '{not json' }],
       ['envelope without instanceId', { data: JSON.stringify({ eventType: 'wix.calendar.v3.schedule_updated', data: '{}' }) }],
-      ['schedule event without a schedule', { data: JSON.stringify({ ...scheduleEnvelope(), data: JSON.stringify({ ...inner, updatedEvent: undefined }) }) }],
-      ['schedule without id', { data: JSON.stringify({ ...scheduleEnvelope(), data: JSON.stringify({ ...inner, updatedEvent: { currentEntity: { name: 'x' } } }) }) }],
-      ['sequence not a number', { data: JSON.stringify({ ...scheduleEnvelope(), data: JSON.stringify({ ...inner, entityEventSequence: 'seven' }) }) }],
+      [
+        'schedule event without a schedule',
+        { data: JSON.stringify({ ...scheduleEnvelope(), data: JSON.stringify({ ...inner, updatedEvent: undefined }) }) },
+      ],
+      [
+        'schedule without id',
+        {
+          data: JSON.stringify({
+            ...scheduleEnvelope(),
+            data: JSON.stringify({ ...inner, updatedEvent: { currentEntity: { name: 'x' } } }),
+          }),
+        },
+      ],
+      [
+        'sequence not a number',
+        { data: JSON.stringify({ ...scheduleEnvelope(), data: JSON.stringify({ ...inner, entityEventSequence: 'seven' }) }) },
+      ],
     ];
     for (const [name, payload] of shapes) {
       const token = await new SignJWT(payload as Record<string, unknown>).setProtectedHeader({ alg: 'RS256' }).sign(keys.privateKey);
@@ -198,7 +252,10 @@ describe('exactly once, in order', () => {
     const token = await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'sched-dup', sequence: 1, eventId: 'evt-dup' }));
     expect(await postWebhook(gateway.url, token)).toMatchObject({ status: 200, body: { status: 'accepted' } });
     expect(await postWebhook(gateway.url, token)).toMatchObject({ status: 200, body: { status: 'duplicate' } });
-    await postWebhook(gateway.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'sched-dup', sequence: 2, eventId: 'evt-after-dup' })));
+    await postWebhook(
+      gateway.url,
+      await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'sched-dup', sequence: 2, eventId: 'evt-after-dup' })),
+    );
     expect((await subscription.next()).data).toMatchObject({ scheduleUpdated: { eventId: 'evt-dup' } });
     expect((await subscription.next()).data).toMatchObject({ scheduleUpdated: { eventId: 'evt-after-dup' } });
     expect(subscription.received).toHaveLength(2);
@@ -208,7 +265,10 @@ describe('exactly once, in order', () => {
   it('acknowledges a stale sequence with 200 and does not deliver it', async () => {
     const subscription = await live(UPDATED, { ids: ['sched-order'] });
     const post = async (seq: number, eventId: string) =>
-      postWebhook(gateway.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'sched-order', sequence: seq, eventId })));
+      postWebhook(
+        gateway.url,
+        await signedWebhook(keys.privateKey, scheduleEnvelope({ scheduleId: 'sched-order', sequence: seq, eventId })),
+      );
     expect(await post(5, 'evt-5')).toMatchObject({ status: 200, body: { status: 'accepted' } });
     expect(await post(4, 'evt-4-late')).toMatchObject({ status: 200, body: { status: 'stale' } });
     expect(await post(5, 'evt-5-again')).toMatchObject({ status: 200, body: { status: 'stale' } });
@@ -242,9 +302,15 @@ describe('WIX_INSTANCE_ID', () => {
     try {
       const subscription = subscribe(pinnedClient, UPDATED);
       await waitFor(() => pinned.bus.listenerCount() === 1, 'the subscription');
-      const foreign = await postWebhook(pinned.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ instanceId: 'theirs', eventId: 'evt-theirs' })));
+      const foreign = await postWebhook(
+        pinned.url,
+        await signedWebhook(keys.privateKey, scheduleEnvelope({ instanceId: 'theirs', eventId: 'evt-theirs' })),
+      );
       expect(foreign).toMatchObject({ status: 200, body: { status: 'foreign_instance' } });
-      await postWebhook(pinned.url, await signedWebhook(keys.privateKey, scheduleEnvelope({ instanceId: 'mine', eventId: 'evt-mine', sequence: 2 })));
+      await postWebhook(
+        pinned.url,
+        await signedWebhook(keys.privateKey, scheduleEnvelope({ instanceId: 'mine', eventId: 'evt-mine', sequence: 2 })),
+      );
       expect((await subscription.next()).data).toMatchObject({ scheduleUpdated: { eventId: 'evt-mine' } });
       expect(subscription.received).toHaveLength(1);
     } finally {

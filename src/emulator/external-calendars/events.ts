@@ -111,7 +111,8 @@ function eventsOfDay(context: ConnectionContext, day: number): ExternalEvent[] {
   const events: ExternalEvent[] = [];
   special.forEach((calendar, index) => {
     const titles = specialTitles(calendar);
-    if (titles && (hash >>> (11 + index)) % 17 === 0) events.push(allDayEvent(context, dayStartMs, calendar.name, pick(titles, hash >>> 5)));
+    if (titles && (hash >>> (11 + index)) % 17 === 0)
+      events.push(allDayEvent(context, dayStartMs, calendar.name, pick(titles, hash >>> 5)));
   });
   if (regular.length === 0) return events;
   // About one day in 13 has an all-day entry and one in 17 a holiday or birthday: rare enough to look real.

@@ -97,7 +97,13 @@ function isEventsFilter(value: unknown): value is EventsFilter {
 function readCursor(cursor: string): PageStart {
   const state = decodeCursor(CURSOR_KIND, cursor);
   const filter = state?.filter;
-  if (!state || !isEventsFilter(filter) || typeof state.offset !== 'number' || typeof state.limit !== 'number' || typeof state.ownPi !== 'boolean') {
+  if (
+    !state ||
+    !isEventsFilter(filter) ||
+    typeof state.offset !== 'number' ||
+    typeof state.limit !== 'number' ||
+    typeof state.ownPi !== 'boolean'
+  ) {
     throw validationError([violation('cursorPaging.cursor', 'is not a valid cursor', 'FORMAT')]);
   }
   return { filter, offset: state.offset, limit: state.limit, ownPi: state.ownPi };
@@ -129,9 +135,7 @@ export function listEvents(tenant: Tenant, faults: FaultInjector, params: URLSea
   const firstFilter = cursor === undefined ? readFilter(check, params) : undefined;
   check.throwIfAny();
   const start: PageStart =
-    cursor === undefined
-      ? { filter: validated(firstFilter), offset: 0, limit: EVENTS_DEFAULT_LIMIT, ownPi: false }
-      : readCursor(cursor);
+    cursor === undefined ? { filter: validated(firstFilter), offset: 0, limit: EVENTS_DEFAULT_LIMIT, ownPi: false } : readCursor(cursor);
   const { filter, offset } = start;
   const ownPi = fieldsets.length > 0 ? fieldsets.includes('OWN_PI') : start.ownPi;
   const pageSize = limit ?? start.limit;

@@ -17,9 +17,13 @@ export interface OutageSplit {
 
 export function splitByOutage(connections: readonly Connection[], faults: FaultInjector, partialFailure: boolean): OutageSplit {
   const working = connections.filter((connection) => !faults.isProviderFailing(connection.providerId));
-  const failedProviderIds = [...new Set(connections.filter((connection) => faults.isProviderFailing(connection.providerId)).map((c) => c.providerId))];
+  const failedProviderIds = [
+    ...new Set(connections.filter((connection) => faults.isProviderFailing(connection.providerId)).map((c) => c.providerId)),
+  ];
   if (failedProviderIds.length > 0 && (!partialFailure || working.length === 0)) {
-    throw applicationError(503, EXTERNAL_PROVIDER_UNAVAILABLE, 'The external calendar provider could not be reached', { failedProviderIds });
+    throw applicationError(503, EXTERNAL_PROVIDER_UNAVAILABLE, 'The external calendar provider could not be reached', {
+      failedProviderIds,
+    });
   }
   return { working, failedProviderIds };
 }

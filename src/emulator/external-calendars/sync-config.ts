@@ -20,7 +20,8 @@ function membersSet<Member extends string>(input: Record<string, unknown>, membe
 
 function requireExactlyOne(check: Checker, field: string, set: readonly string[], members: readonly string[]): void {
   if (set.length === 1) return;
-  const description = set.length === 0 ? `must set one of ${members.join(', ')}` : `must set only one of ${members.join(', ')}, got ${set.join(', ')}`;
+  const description =
+    set.length === 0 ? `must set one of ${members.join(', ')}` : `must set only one of ${members.join(', ')}, got ${set.join(', ')}`;
   check.other(field, description, 'EXACTLY_ONE_OF', { oneOf: members });
 }
 
@@ -33,7 +34,12 @@ function checkEmptyObject(check: Checker, value: unknown, field: string): void {
  * `enabled` absent means false: a half is replaced as a whole, like a proto3 message, so clients
  * should always send it.
  */
-function readImport(check: Checker, value: unknown, field: string, accountCalendars: readonly Calendar[]): ListEventFromCalendars | undefined {
+function readImport(
+  check: Checker,
+  value: unknown,
+  field: string,
+  accountCalendars: readonly Calendar[],
+): ListEventFromCalendars | undefined {
   const input = check.object(value, field);
   if (!input) return undefined;
   const enabled = check.boolean(input.enabled, `${field}.enabled`) ?? false;
@@ -92,14 +98,21 @@ export function applySyncConfig(connection: Connection, provider: Provider, body
     check.other('connectionId', `must match the id in the path (${connection.id})`, 'MATCHES_PATH');
   }
   const accountCalendars = calendarsOf(connection.calendarType, connection.externalAccountEmail);
-  const listEventFromCalendars = input ? readImport(check, input.listEventFromCalendars, 'syncConfig.listEventFromCalendars', accountCalendars) : undefined;
+  const listEventFromCalendars = input
+    ? readImport(check, input.listEventFromCalendars, 'syncConfig.listEventFromCalendars', accountCalendars)
+    : undefined;
   const syncToCalendar = input ? readExport(check, input.syncToCalendar, 'syncConfig.syncToCalendar') : undefined;
   check.throwIfAny();
 
   if (!provider.features.updateSyncConfig) {
-    throw failedPrecondition(NOT_SUPPORTED_BY_PROVIDER, `${provider.name} does not support changing the sync configuration`, { providerId: provider.id });
+    throw failedPrecondition(NOT_SUPPORTED_BY_PROVIDER, `${provider.name} does not support changing the sync configuration`, {
+      providerId: provider.id,
+    });
   }
-  if (listEventFromCalendars && !importMembersAllowed(provider.features.listEventFromCalendars).includes(importMember(listEventFromCalendars))) {
+  if (
+    listEventFromCalendars &&
+    !importMembersAllowed(provider.features.listEventFromCalendars).includes(importMember(listEventFromCalendars))
+  ) {
     throw failedPrecondition(
       NOT_SUPPORTED_BY_PROVIDER,
       `${provider.name} cannot import events from ${importMember(listEventFromCalendars)} (supports ${provider.features.listEventFromCalendars})`,

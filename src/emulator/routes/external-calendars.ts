@@ -75,7 +75,8 @@ export function externalCalendarsRouter(deps: EmulatorDeps): Router {
     const providerId = check.string(body.providerId, 'providerId', { required: true, min: 1 });
     const scheduleId = check.string(body.scheduleId, 'scheduleId', { required: true, min: 1 });
     const redirectUrl = check.string(body.redirectUrl, 'redirectUrl', { required: true, min: 1 });
-    if (redirectUrl !== undefined && !URL.canParse(redirectUrl)) check.fail('redirectUrl', 'must be an absolute URL', 'FORMAT', { format: 'URL' });
+    if (redirectUrl !== undefined && !URL.canParse(redirectUrl))
+      check.fail('redirectUrl', 'must be an absolute URL', 'FORMAT', { format: 'URL' });
     check.throwIfAny();
     const provider = providerFor(deps.store, validated(providerId), 'OAUTH');
     const schedule = scheduleFor(caller.tenant, validated(scheduleId));

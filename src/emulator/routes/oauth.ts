@@ -65,7 +65,8 @@ export function oauthRouter(deps: EmulatorDeps): Router {
       res.redirect(302, target.toString());
       return;
     }
-    const email = typeof req.query.email === 'string' && req.query.email !== '' ? req.query.email : defaultAccountEmail(provider.calendarType);
+    const email =
+      typeof req.query.email === 'string' && req.query.email !== '' ? req.query.email : defaultAccountEmail(provider.calendarType);
     const connection = connectAccount(tenant, provider, schedule, email, flow.appId);
     target.searchParams.set('connectionId', connection.id);
     res.redirect(302, target.toString());

@@ -27,7 +27,9 @@ export function readFilter(check: Checker, value: unknown, field: string): Sched
   for (const [key, condition] of Object.entries(input)) {
     const keyField = `${field}.${key}`;
     if (!(FILTERABLE as readonly string[]).includes(key)) {
-      check.other(keyField, `cannot be filtered on; filterable fields are ${FILTERABLE.join(', ')}`, 'FILTERABLE_FIELD', { allowed: FILTERABLE });
+      check.other(keyField, `cannot be filtered on; filterable fields are ${FILTERABLE.join(', ')}`, 'FILTERABLE_FIELD', {
+        allowed: FILTERABLE,
+      });
       continue;
     }
     const values = readCondition(check, condition, keyField);
@@ -94,7 +96,8 @@ function isScheduleFilter(value: unknown): value is ScheduleFilter {
   return (
     isRecord(value) &&
     Object.entries(value).every(
-      ([key, values]) => (FILTERABLE as readonly string[]).includes(key) && Array.isArray(values) && values.every((item) => typeof item === 'string'),
+      ([key, values]) =>
+        (FILTERABLE as readonly string[]).includes(key) && Array.isArray(values) && values.every((item) => typeof item === 'string'),
     )
   );
 }

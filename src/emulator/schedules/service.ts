@@ -85,7 +85,11 @@ export function updateSchedule(tenant: Tenant, id: string, revision: string, pat
   }
   const immutable = (['appId', 'externalId'] as const).filter((key) => patch[key] !== undefined && patch[key] !== schedule[key]);
   if (immutable.length > 0) {
-    throw validationError(immutable.map((key) => violation(`schedule.${key}`, 'cannot be changed after the schedule is created', 'OTHER', {}, 'IMMUTABLE_FIELD')));
+    throw validationError(
+      immutable.map((key) =>
+        violation(`schedule.${key}`, 'cannot be changed after the schedule is created', 'OTHER', {}, 'IMMUTABLE_FIELD'),
+      ),
+    );
   }
   Object.assign(schedule, patch);
   if (patch.businessTimeZoneEnabled === true) schedule.timeZone = SITE_TIME_ZONE;

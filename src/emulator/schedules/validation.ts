@@ -28,7 +28,12 @@ const ROLES = ['UNKNOWN_ROLE', 'WRITER', 'COMMENTER'] as const;
 export const SCHEDULE_FIELDSETS = ['PI_FIELDS', 'OWN_PI_FIELDS'] as const;
 
 /** The writable fields present in `value`, each checked; `mode` decides the create-only required fields. */
-export function readWritableSchedule(check: Checker, input: Record<string, unknown>, field: string, mode: 'create' | 'update'): WritableSchedule {
+export function readWritableSchedule(
+  check: Checker,
+  input: Record<string, unknown>,
+  field: string,
+  mode: 'create' | 'update',
+): WritableSchedule {
   const out: WritableSchedule = {};
   const externalId = check.string(input.externalId, `${field}.externalId`, { min: 1, max: 200 });
   if (externalId !== undefined) out.externalId = externalId;

@@ -126,7 +126,10 @@ async function request(query, variables) {
 
 function showNotice(message, { kind = 'error', action } = {}) {
   const notice = byId('notice');
-  notice.replaceChildren(h('span', {}, message), action ? h('button', { type: 'button', className: 'button', onClick: action.run }, action.label) : '');
+  notice.replaceChildren(
+    h('span', {}, message),
+    action ? h('button', { type: 'button', className: 'button', onClick: action.run }, action.label) : '',
+  );
   notice.dataset.kind = kind;
   notice.hidden = false;
 }
@@ -146,7 +149,13 @@ function askForToken(detail) {
   byId('token-input').focus();
 }
 
-const LIVE_LABELS = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline', unauthorized: 'Token refused' };
+const LIVE_LABELS = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+  unauthorized: 'Token refused',
+};
 
 function setLiveState(liveState) {
   const status = byId('live-status');
@@ -172,14 +181,18 @@ async function load() {
     }
     renderAll();
     if (connections.failedProviderIds.length > 0) {
-      showNotice(`Connections of ${connections.failedProviderIds.length} provider(s) could not be read right now; the others are shown.`, { kind: 'warning' });
+      showNotice(`Connections of ${connections.failedProviderIds.length} provider(s) could not be read right now; the others are shown.`, {
+        kind: 'warning',
+      });
     } else {
       clearNotice();
     }
   } catch (error) {
     if (error instanceof AuthError) {
       askForToken(error.message);
-      byId('schedule-list').replaceChildren(h('p', { className: 'placeholder' }, 'The schedules appear here once the gateway accepts the token.'));
+      byId('schedule-list').replaceChildren(
+        h('p', { className: 'placeholder' }, 'The schedules appear here once the gateway accepts the token.'),
+      );
     } else {
       showNotice(`Could not load the schedules: ${error.message}`, { action: { label: 'Try again', run: load } });
     }
@@ -222,7 +235,11 @@ function createCard(schedule) {
   refs.name = h('h3', { className: 'schedule-name' });
   refs.status = h('span', { className: 'badge' });
   refs.live = h('span', { className: 'live-tag', hidden: true });
-  refs.renameButton = h('button', { type: 'button', className: 'button subtle rename-button', onClick: () => openRename(schedule.id) }, 'Rename');
+  refs.renameButton = h(
+    'button',
+    { type: 'button', className: 'button subtle rename-button', onClick: () => openRename(schedule.id) },
+    'Rename',
+  );
   refs.input = h('input', { name: 'name', type: 'text', required: true, maxlength: 200, autocomplete: 'off', 'aria-label': 'New name' });
   refs.formNote = h('p', { className: 'form-note', hidden: true });
   refs.formError = h('div', { className: 'form-error' });
@@ -230,7 +247,13 @@ function createCard(schedule) {
   refs.form = h(
     'form',
     { className: 'rename-form', hidden: true, onSubmit: (event) => (event.preventDefault(), saveRename(schedule.id)) },
-    h('div', { className: 'rename-row' }, refs.input, refs.saveButton, h('button', { type: 'button', className: 'button', onClick: () => closeRename(schedule.id) }, 'Cancel')),
+    h(
+      'div',
+      { className: 'rename-row' },
+      refs.input,
+      refs.saveButton,
+      h('button', { type: 'button', className: 'button', onClick: () => closeRename(schedule.id) }, 'Cancel'),
+    ),
     refs.formNote,
     refs.formError,
   );
@@ -303,7 +326,8 @@ function renderConnection(connection) {
   });
   const hints = [];
   if (features && !features.updateSyncConfig) hints.push(`${calendar.label}: sync settings cannot be changed through the API`);
-  else if (features && EXPORT_CAPABILITY[features.syncToCalendar]) hints.push(`${calendar.label} ${EXPORT_CAPABILITY[features.syncToCalendar]}`);
+  else if (features && EXPORT_CAPABILITY[features.syncToCalendar])
+    hints.push(`${calendar.label} ${EXPORT_CAPABILITY[features.syncToCalendar]}`);
 
   return h(
     'li',
@@ -312,7 +336,12 @@ function renderConnection(connection) {
       'div',
       { className: 'connection-head' },
       h('span', { className: `provider-mark provider-${connection.calendarType.toLowerCase()}`, 'aria-hidden': 'true' }, calendar.mark),
-      h('div', { className: 'account' }, h('strong', {}, calendar.label), h('span', { className: 'email' }, connection.externalAccountEmail ?? 'not connected yet')),
+      h(
+        'div',
+        { className: 'account' },
+        h('strong', {}, calendar.label),
+        h('span', { className: 'email' }, connection.externalAccountEmail ?? 'not connected yet'),
+      ),
       h('span', { className: `chip chip-${connection.status.toLowerCase()}`, title: reason ?? '' }, statusText),
     ),
     reason ? h('p', { className: 'connection-reason' }, `Needs attention: ${reason}.`) : '',
@@ -325,7 +354,13 @@ function renderConnection(connection) {
       h(
         'div',
         { className: 'export-controls' },
-        h('label', { className: 'switch' }, exportSwitch, h('span', { className: 'switch-track', 'aria-hidden': 'true' }), h('span', {}, exportConfig?.enabled ? 'On' : 'Off')),
+        h(
+          'label',
+          { className: 'switch' },
+          exportSwitch,
+          h('span', { className: 'switch-track', 'aria-hidden': 'true' }),
+          h('span', {}, exportConfig?.enabled ? 'On' : 'Off'),
+        ),
         h('span', { className: 'muted' }, 'to'),
         h(
           'div',
@@ -338,7 +373,9 @@ function renderConnection(connection) {
                 'data-target': target.key,
                 'aria-pressed': String(currentTarget === target.typename),
                 title: `Export to the ${target.label.toLowerCase()}`,
-                onClick: () => currentTarget !== target.typename && changeExport(connection, { enabled: Boolean(exportConfig?.enabled), target: target.key }),
+                onClick: () =>
+                  currentTarget !== target.typename &&
+                  changeExport(connection, { enabled: Boolean(exportConfig?.enabled), target: target.key }),
               },
               target.short,
             ),
@@ -461,7 +498,9 @@ async function changeExport(connection, { enabled, target }) {
       updated = updateSyncConfig.connection;
       const saved = updated.syncConfig?.syncToCalendar;
       const savedTarget = TARGETS.find((candidate) => candidate.typename === saved?.target?.__typename);
-      state.feedback.set(connection.id, { saved: `Saved: export ${saved?.enabled ? 'on' : 'off'}${savedTarget ? `, to the ${savedTarget.label.toLowerCase()}` : ''}.` });
+      state.feedback.set(connection.id, {
+        saved: `Saved: export ${saved?.enabled ? 'on' : 'off'}${savedTarget ? `, to the ${savedTarget.label.toLowerCase()}` : ''}.`,
+      });
     }
   } catch (error) {
     if (error instanceof AuthError) askForToken(`${error.message} Changing sync settings needs the write role.`);
@@ -621,7 +660,9 @@ function onSubscriptionErrors(field, errors, current) {
     setTimeout(() => current() && subscribe(field, current), 500);
     return;
   }
-  showNotice(`Live updates (${field}) stopped: ${errors[0]?.message ?? 'unknown error'}`, { action: { label: 'Reconnect', run: restartLive } });
+  showNotice(`Live updates (${field}) stopped: ${errors[0]?.message ?? 'unknown error'}`, {
+    action: { label: 'Reconnect', run: restartLive },
+  });
 }
 
 function onConnectionLost(closeEvent) {
@@ -656,14 +697,27 @@ function addToFeed(field, event, changed) {
     'li',
     { className: `event event-${field}` },
     h('span', { className: 'event-kind' }, TOPICS[field].label),
-    h('div', { className: 'event-body' }, h('strong', {}, schedule.name ?? schedule.id), h('span', { className: 'event-detail' }, `revision ${schedule.revision ?? '—'}${changed ? '' : ' · already shown'}`)),
+    h(
+      'div',
+      { className: 'event-body' },
+      h('strong', {}, schedule.name ?? schedule.id),
+      h('span', { className: 'event-detail' }, `revision ${schedule.revision ?? '—'}${changed ? '' : ' · already shown'}`),
+    ),
     h('time', { dateTime: event.eventTime }, clockTime.format(new Date(event.eventTime))),
   );
   prependToFeed(item);
 }
 
 function addNote(text) {
-  prependToFeed(h('li', { className: 'event event-note' }, h('span', { className: 'event-kind' }, 'Info'), h('div', { className: 'event-body' }, text), h('time', {}, clockTime.format(new Date()))));
+  prependToFeed(
+    h(
+      'li',
+      { className: 'event event-note' },
+      h('span', { className: 'event-kind' }, 'Info'),
+      h('div', { className: 'event-body' }, text),
+      h('time', {}, clockTime.format(new Date())),
+    ),
+  );
 }
 
 function prependToFeed(item) {

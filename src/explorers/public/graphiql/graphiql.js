@@ -63,7 +63,11 @@
   var logo = React.createElement(
     GraphiQL.Logo,
     null,
-    React.createElement('a', { className: 'graphiql-logo-link', href: '/demo', title: 'The live demo page' }, 'Calendar gateway · live demo'),
+    React.createElement(
+      'a',
+      { className: 'graphiql-logo-link', href: '/demo', title: 'The live demo page' },
+      'Calendar gateway · live demo',
+    ),
   );
   ReactDOM.createRoot(document.getElementById('graphiql')).render(React.createElement(GraphiQL, props, logo));
 })();
