@@ -47,12 +47,20 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   if (config.wix.kind === 'emulator') {
     emulator = await startEmulator({
       port: config.wix.port,
+      rateLimitPerMinute: config.emulatorRatePerMinute,
       host: config.host,
       webhookPrivateKeyPem: DEV_WEBHOOK_PRIVATE_KEY_PEM,
       logger: logger.child({ component: 'emulator' }),
     });
     const credentials = new ApiKeyCredentials(emulator.apiKey, emulator.siteId);
-    upstream = { baseUrl: emulator.url, credentialsFor: () => credentials, batch };
+    const { siteId, instanceId } = emulator;
+    upstream = {
+      baseUrl: emulator.url,
+      credentialsFor: () => credentials,
+      siteFor: () => siteId,
+      siteOfInstance: (id) => (id === instanceId ? siteId : undefined),
+      batch,
+    };
     webhookKeys = [...configuredKeys, createPublicKey(emulator.webhookPublicKeyPem)];
     logger.info(
       { emulatorUrl: emulator.url, siteId: emulator.siteId },
@@ -60,7 +68,16 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     );
   } else if (config.wix.kind === 'api-key') {
     const credentials = new ApiKeyCredentials(config.wix.apiKey, config.wix.siteId);
-    upstream = { baseUrl: config.wix.baseUrl, credentialsFor: () => credentials, batch };
+    const { siteId } = config.wix;
+    const instanceId = config.instanceId;
+    upstream = {
+      baseUrl: config.wix.baseUrl,
+      credentialsFor: () => credentials,
+      siteFor: () => siteId,
+      // Which webhooks are this site's is known only from WIX_INSTANCE_ID: without it, no replica.
+      siteOfInstance: configuredKeys.length > 0 && instanceId ? (id) => (id === instanceId ? siteId : undefined) : undefined,
+      batch,
+    };
     logger.info({ wixApiUrl: config.wix.baseUrl, siteId: config.wix.siteId }, 'using the Wix REST API with an API key');
   } else {
     const tokens = new AppTokenProvider({
@@ -74,6 +91,9 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       baseUrl: config.wix.baseUrl,
       // Each caller acts for its own tenant with that tenant's token; an open gateway for WIX_INSTANCE_ID.
       credentialsFor: (caller) => new AppInstanceCredentials(tokens, caller.tenant ?? fallbackTenant ?? ''),
+      // Each app instance is a site of its own, and its webhooks name it.
+      siteFor: (caller) => caller.tenant ?? fallbackTenant ?? '',
+      siteOfInstance: configuredKeys.length > 0 ? (id) => id : undefined,
       batch,
     };
     logger.info(
@@ -83,6 +103,14 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   }
   if (webhookKeys.length === 0) {
     logger.warn('WIX_WEBHOOK_PUBLIC_KEY is not set: every webhook will be answered 401 and no live updates will flow');
+  }
+  if (config.upstream.cache && !upstream.siteOfInstance) {
+    logger.warn(
+      { cacheTtlMs: config.upstream.cacheTtlMs },
+      webhookKeys.length === 0
+        ? 'without webhooks the schedule replica cannot be kept coherent: schedules are cached briefly instead (WIX_CACHE_TTL_MS)'
+        : 'WIX_INSTANCE_ID is not set: which webhooks are this site’s is unknown, so schedules are cached briefly instead of replicated (WIX_CACHE_TTL_MS)',
+    );
   }
 
   if (config.auth.kind === 'open') {

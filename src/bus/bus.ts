@@ -36,6 +36,11 @@ export interface EventBus {
    * cursor and CursorExpiredError for one the log no longer covers.
    */
   subscribe(options: SubscribeOptions): Promise<AsyncIterableIterator<BusEvent>>;
+  /**
+   * Calls `listener` with every accepted event this process receives, before its subscribers
+   * (the schedule replica). Not a subscription: no replay, no queue, not in `listenerCount`.
+   */
+  observe(listener: (event: BusEvent) => void): () => void;
   /** Subscriptions currently attached in this process. */
   listenerCount(): number;
   /** Event ids the bus forgot before their 48 hours because its store was full (in memory only). */

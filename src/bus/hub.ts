@@ -13,7 +13,17 @@ export class LocalHub {
   readonly #everything = new Set<Listener>();
   /** Listeners of given entities, by entity id. */
   readonly #byEntity = new Map<string, Set<Listener>>();
+  /** Process-wide observers (the schedule replica): not subscriptions, so not counted in `size`. */
+  readonly #observers = new Set<Listener>();
   #size = 0;
+
+  /** Sees every event before the subscribers do. */
+  observe(listener: Listener): () => void {
+    this.#observers.add(listener);
+    return () => {
+      this.#observers.delete(listener);
+    };
+  }
 
   add(listener: Listener, entityIds?: Iterable<string>): () => void {
     this.#size += 1;
@@ -43,6 +53,7 @@ export class LocalHub {
   }
 
   dispatch(event: BusEvent): void {
+    for (const observer of this.#observers) observer(event);
     for (const listener of this.#everything) listener(event);
     const watchers = this.#byEntity.get(event.entityId);
     if (watchers) for (const listener of watchers) listener(event);

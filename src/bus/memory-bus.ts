@@ -129,6 +129,10 @@ export class MemoryEventBus implements EventBus, EventLog {
     return Number(decodeCursor(a).position) - Number(decodeCursor(b).position);
   }
 
+  observe(listener: (event: BusEvent) => void): () => void {
+    return this.#hub.observe(listener);
+  }
+
   listenerCount(): number {
     return this.#hub.size;
   }

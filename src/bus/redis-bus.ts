@@ -246,6 +246,10 @@ export class RedisEventBus implements EventBus, EventLog {
     return compareStreamIds(decodeCursor(a).position, decodeCursor(b).position);
   }
 
+  observe(listener: (event: BusEvent) => void): () => void {
+    return this.#hub.observe(listener);
+  }
+
   listenerCount(): number {
     return this.#hub.size;
   }

@@ -13,9 +13,16 @@ import {
   type WixSyncConfigBody,
 } from './external-calendars.dto.js';
 import type { QueryValue, WixHttpClient } from './wix-http.js';
+import type { CacheTtls } from '../upstream/access.js';
 import { NotFoundError, WixApplicationError } from '../infra/errors.js';
 
 const BASE = '/bookings/v2/external-calendars';
+/**
+ * Wix announces no change of External Calendar entities (docs/wix-contract.md): their reads are
+ * cached briefly, shared between callers, and invalidated by every write through the gateway.
+ */
+const NAMESPACE = 'externalCalendars';
+const INVALIDATES = [NAMESPACE] as const;
 /** List Events serves at most 1000 events per call (WIX-API.md §1.4). */
 export const EVENTS_PAGE_MAX = 1_000;
 /** List Calendars has no bulk form: at most this many run at once for one operation. */
@@ -67,8 +74,11 @@ export class ExternalCalendarsApi {
   readonly #calendars: DataLoader<string, CalendarDto[]>;
   readonly #calendarCalls = new ConcurrencyLimit(CALENDARS_CONCURRENCY);
 
-  constructor(http: WixHttpClient) {
+  readonly #ttls: CacheTtls | undefined;
+
+  constructor(http: WixHttpClient, ttls?: CacheTtls) {
     this.#http = http;
+    this.#ttls = ttls;
     this.#calendars = new DataLoader(
       (ids) => Promise.all(ids.map((id) => this.#calendarCalls.run(() => this.#listCalendars(id)).catch((error: Error) => error))),
       { batch: false },
@@ -84,6 +94,7 @@ export class ExternalCalendarsApi {
           endpoint: 'externalCalendars.getConnection',
           method: 'GET',
           path: `${BASE}/connections/${encodeURIComponent(id)}`,
+          cache: { namespace: NAMESPACE },
         })
         .then(
           (response) => response.connection,
@@ -104,13 +115,19 @@ export class ExternalCalendarsApi {
       method: 'GET',
       path: `${BASE}/connections`,
       query: { scheduleIds: options.scheduleIds ?? undefined, partialFailure: options.partialFailure ?? undefined },
+      cache: { namespace: NAMESPACE },
     });
   }
 
   /** List Providers, read once per operation however many connections ask for their provider. */
   listProviders(): Promise<ProviderDto[]> {
     this.#providers ??= this.#http
-      .call(ListProvidersResponse, { endpoint: 'externalCalendars.listProviders', method: 'GET', path: `${BASE}/providers` })
+      .call(ListProvidersResponse, {
+        endpoint: 'externalCalendars.listProviders',
+        method: 'GET',
+        path: `${BASE}/providers`,
+        cache: { namespace: 'providers', ttlMs: this.#ttls?.providersMs },
+      })
       .then((response) => response.providers);
     return this.#providers;
   }
@@ -137,6 +154,7 @@ export class ExternalCalendarsApi {
       method: 'POST',
       path: `${BASE}/connections:connectByOAuth`,
       body,
+      invalidates: INVALIDATES,
     });
     return response.oauthUrl;
   }
@@ -148,6 +166,7 @@ export class ExternalCalendarsApi {
       method: 'POST',
       path: `${BASE}/connections:connectByCredentials`,
       body,
+      invalidates: INVALIDATES,
     });
     this.#connections.set(response.connection.id, Promise.resolve(response.connection));
     return response.connection;
@@ -160,6 +179,7 @@ export class ExternalCalendarsApi {
       method: 'PATCH',
       path: `${BASE}/connections/${encodeURIComponent(connectionId)}/sync-config`,
       body: { connectionId, syncConfig },
+      invalidates: INVALIDATES,
     });
     this.#connections.set(connectionId, Promise.resolve(response.connection));
     return response.connection;
@@ -172,6 +192,7 @@ export class ExternalCalendarsApi {
       method: 'POST',
       path: `${BASE}/connections/${encodeURIComponent(connectionId)}/disconnect`,
       body: { connectionId },
+      invalidates: INVALIDATES,
     });
     this.#connections.set(connectionId, Promise.resolve(response.connection));
     this.#calendars.clear(connectionId);
@@ -206,6 +227,7 @@ export class ExternalCalendarsApi {
         'cursorPaging.cursor': 'cursor' in request ? request.cursor : undefined,
         partialFailure: request.partialFailure ?? undefined,
       },
+      cache: { namespace: NAMESPACE },
     });
   }
 
@@ -215,6 +237,7 @@ export class ExternalCalendarsApi {
         endpoint: 'externalCalendars.listCalendars',
         method: 'GET',
         path: `${BASE}/connections/${encodeURIComponent(connectionId)}/calendars`,
+        cache: { namespace: NAMESPACE },
       });
       return response.calendars;
     } catch (error) {

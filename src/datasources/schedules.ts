@@ -12,6 +12,7 @@ import {
 } from './schedules.dto.js';
 import type { WixHttpClient } from './wix-http.js';
 import { NotFoundError } from '../infra/errors.js';
+import { ReplicaUnavailable, type ScheduleReplica } from '../upstream/schedule-replica.js';
 
 const BASE = '/calendar/v3/schedules';
 /** Query Schedules answers at most 100 items per call (WIX-API.md §2.2). */
@@ -21,6 +22,15 @@ export const QUERY_PAGE_MAX = 100;
  * may point at a cancelled one: name every status when loading by id.
  */
 const EVERY_STATUS = Object.values(ScheduleStatus);
+/**
+ * Cached schedule reads (when there is no replica, or it is not coherent right now) and what
+ * schedule writes invalidate. Reads of personal data are only joined while in flight, never kept.
+ */
+const NAMESPACE = 'schedules';
+const INVALIDATES = [NAMESPACE] as const;
+const IN_FLIGHT_ONLY = { namespace: 'schedulesPersonalData', ttlMs: 0 };
+/** Query Schedules with no status filter answers ACTIVE schedules only. */
+const DEFAULT_STATUSES: readonly ScheduleStatus[] = [ScheduleStatus.ACTIVE];
 
 /** One Query Schedules call: a first page (the filter) or a following one (Wix's cursor only). */
 export type QuerySchedulesRequest = ({ filter: ScheduleQueryInput } | { cursor: string }) & { limit: number; personalData: boolean };
@@ -34,6 +44,8 @@ interface GetKey {
 export interface SchedulesApiOptions {
   /** false turns batching off (one Get Schedule per id): the naive N+1 baseline for benchmarks. */
   batch?: boolean;
+  /** The replica that answers reads without personal data, and the site this operation reads. */
+  replica?: { replica: ScheduleReplica; site: string } | undefined;
 }
 
 /** Calendar Schedules v3, one instance per operation (WIX-API.md §2). */
@@ -43,9 +55,11 @@ export class SchedulesApi {
   readonly #byId: DataLoader<string, ScheduleDto | null>;
   /** Get Schedule per id (and personal-data switch), memoised per operation. */
   readonly #get: DataLoader<GetKey, ScheduleDto | null, string>;
+  readonly #replica: { replica: ScheduleReplica; site: string } | undefined;
 
   constructor(http: WixHttpClient, options: SchedulesApiOptions = {}) {
     this.#http = http;
+    this.#replica = options.replica;
     this.#get = new DataLoader((keys) => Promise.all(keys.map((key) => this.#fetchOne(key).catch((error: Error) => error))), {
       batch: false,
       cacheKeyFn: ({ id, personalData }) => `${personalData ? 'pi' : 'public'}:${id}`,
@@ -53,7 +67,49 @@ export class SchedulesApi {
     this.#byId =
       options.batch === false
         ? new DataLoader((ids) => this.#get.loadMany(ids.map((id) => ({ id, personalData: false }))), { batch: false })
-        : new DataLoader((ids) => this.#queryByIds(ids), { maxBatchSize: QUERY_PAGE_MAX });
+        : new DataLoader((ids) => this.#loadByIds(ids), { maxBatchSize: QUERY_PAGE_MAX });
+  }
+
+  /** Whether lists are served by the replica (then `list` and the replica's cursors are used). */
+  get replicated(): boolean {
+    return this.#replica !== undefined;
+  }
+
+  /**
+   * Every schedule matching the filter, in listing order: from the replica, or (when it is not
+   * coherent right now) read whole from Wix. No status in the filter means ACTIVE only, as in Wix.
+   */
+  async list(filter: ScheduleQueryInput): Promise<ScheduleDto[]> {
+    const all = await this.#all();
+    const statuses = new Set<string>(filter.statuses ?? DEFAULT_STATUSES);
+    const ids = filter.ids && new Set(filter.ids);
+    const externalIds = filter.externalIds && new Set(filter.externalIds);
+    const appIds = filter.appIds && new Set(filter.appIds);
+    return all.filter(
+      (schedule) =>
+        statuses.has(schedule.status) &&
+        (!ids || ids.has(schedule.id)) &&
+        (!externalIds || externalIds.has(schedule.externalId ?? '')) &&
+        (!appIds || appIds.has(schedule.appId ?? '')),
+    );
+  }
+
+  /** These schedules with their personal data, fresh from Wix (one call), in the order asked. */
+  async withPersonalData(ids: readonly string[]): Promise<(ScheduleDto | null)[]> {
+    if (ids.length === 0) return [];
+    const response = await this.#http.call(QuerySchedulesResponse, {
+      endpoint: 'schedules.query',
+      method: 'POST',
+      path: `${BASE}/query`,
+      kind: 'read',
+      cache: IN_FLIGHT_ONLY,
+      body: {
+        query: { filter: { id: { $in: ids }, status: { $in: EVERY_STATUS } }, cursorPaging: { limit: ids.length } },
+        fields: PERSONAL_DATA_FIELDS,
+      },
+    });
+    const byId = new Map(response.schedules.map((schedule) => [schedule.id, schedule]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   /** One schedule by id through the batch loader (Query Schedules `id $in`); null when Wix does not have it. */
@@ -63,7 +119,9 @@ export class SchedulesApi {
 
   /** Get Schedule; null when Wix answers 404. `personalData` asks for `fields=PI_FIELDS`. */
   get(id: string, options: { personalData?: boolean | null } = {}): Promise<ScheduleDto | null> {
-    return this.#get.load({ id, personalData: options.personalData ?? false });
+    const personalData = options.personalData ?? false;
+    if (this.#replica && !personalData) return this.#byId.load(id);
+    return this.#get.load({ id, personalData });
   }
 
   /**
@@ -80,6 +138,8 @@ export class SchedulesApi {
       endpoint: 'schedules.query',
       method: 'POST',
       path: `${BASE}/query`,
+      kind: 'read',
+      cache: request.personalData ? IN_FLIGHT_ONLY : { namespace: NAMESPACE },
       body: { query, ...(request.personalData && { fields: PERSONAL_DATA_FIELDS }) },
     });
   }
@@ -91,6 +151,7 @@ export class SchedulesApi {
       method: 'POST',
       path: BASE,
       body: { schedule, ...(idempotencyKey !== undefined && { idempotencyKey }) },
+      invalidates: INVALIDATES,
     });
     this.#remember(response.schedule);
     return response.schedule;
@@ -103,6 +164,7 @@ export class SchedulesApi {
       method: 'PATCH',
       path: `${BASE}/${encodeURIComponent(schedule.id)}`,
       body: { schedule },
+      invalidates: INVALIDATES,
     });
     this.#remember(response.schedule);
     return response.schedule;
@@ -115,6 +177,7 @@ export class SchedulesApi {
       method: 'POST',
       path: `${BASE}/${encodeURIComponent(id)}/cancel`,
       body,
+      invalidates: INVALIDATES,
     });
     this.#remember(response.schedule);
     return response.schedule;
@@ -122,6 +185,7 @@ export class SchedulesApi {
 
   /** After a change, later reads in the same operation see the new schedule, not a stale memo. */
   #remember(schedule: ScheduleDto): void {
+    this.#replica?.replica.applyWrite(this.#replica.site, schedule);
     const key = { id: schedule.id, personalData: false };
     this.#get.clear({ id: schedule.id, personalData: true });
     this.#get.clear(key).prime(key, schedule);
@@ -134,6 +198,7 @@ export class SchedulesApi {
         endpoint: 'schedules.get',
         method: 'GET',
         path: `${BASE}/${encodeURIComponent(id)}`,
+        cache: personalData ? IN_FLIGHT_ONLY : { namespace: NAMESPACE },
         ...(personalData && { query: { fields: PERSONAL_DATA_FIELDS } }),
       });
       return response.schedule;
@@ -141,6 +206,33 @@ export class SchedulesApi {
       if (error instanceof NotFoundError) return null;
       throw error;
     }
+  }
+
+  /** By id from the replica when it is coherent; otherwise Query Schedules by ids. */
+  async #loadByIds(ids: readonly string[]): Promise<(ScheduleDto | null | Error)[]> {
+    if (this.#replica) {
+      const { replica, site } = this.#replica;
+      try {
+        const all = await replica.all(site, () => readWhole(this.#http));
+        const byId = new Map(all.map((schedule) => [schedule.id, schedule]));
+        return ids.map((id) => byId.get(id) ?? null);
+      } catch (error) {
+        if (!(error instanceof ReplicaUnavailable)) return ids.map(() => error as Error);
+      }
+    }
+    return this.#queryByIds(ids);
+  }
+
+  async #all(): Promise<ScheduleDto[]> {
+    if (this.#replica) {
+      const { replica, site } = this.#replica;
+      try {
+        return await replica.all(site, () => readWhole(this.#http));
+      } catch (error) {
+        if (!(error instanceof ReplicaUnavailable)) throw error;
+      }
+    }
+    return readWhole(this.#http);
   }
 
   /**
@@ -153,6 +245,8 @@ export class SchedulesApi {
         endpoint: 'schedules.query',
         method: 'POST',
         path: `${BASE}/query`,
+        kind: 'read',
+        cache: { namespace: NAMESPACE },
         body: {
           query: {
             filter: { id: { $in: ids }, status: { $in: EVERY_STATUS } },
@@ -166,6 +260,28 @@ export class SchedulesApi {
       return ids.map(() => error as Error);
     }
   }
+}
+
+/** Every schedule of the site, every status, in Wix's order: pages of 100 by cursor. */
+async function readWhole(http: WixHttpClient): Promise<ScheduleDto[]> {
+  const schedules: ScheduleDto[] = [];
+  let cursor: string | undefined;
+  do {
+    const query = cursor
+      ? { cursorPaging: { limit: QUERY_PAGE_MAX, cursor } }
+      : { filter: { status: { $in: EVERY_STATUS } }, cursorPaging: { limit: QUERY_PAGE_MAX } };
+    const response = await http.call(QuerySchedulesResponse, {
+      endpoint: 'schedules.query',
+      method: 'POST',
+      path: `${BASE}/query`,
+      kind: 'read',
+      body: { query },
+    });
+    schedules.push(...response.schedules);
+    const next = response.pagingMetadata?.cursors?.next;
+    cursor = (response.pagingMetadata?.hasNext ?? Boolean(next)) && next ? next : undefined;
+  } while (cursor);
+  return schedules;
 }
 
 /** The gateway's filter as Query Schedules' `filter`: each list as `$in`; none at all, no filter. */

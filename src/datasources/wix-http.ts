@@ -3,12 +3,15 @@ import { z } from 'zod';
 import { BrokenCircuitError, TransientFailure, type UpstreamGuard } from './resilience.js';
 import { transportFor, type Transport, type TransportResponse } from './transport.js';
 import type { Metrics } from '../infra/metrics.js';
+import type { CallKind, SiteBudget } from '../upstream/budget.js';
+import type { UpstreamCache } from '../upstream/cache.js';
 import {
   GatewayError,
   NotFoundError,
   ForbiddenError,
   UnauthenticatedError,
   UpstreamInvalidResponseError,
+  UpstreamRateLimitedError,
   UpstreamUnavailableError,
   WixApplicationError,
   WixValidationError,
@@ -42,6 +45,22 @@ export interface WixRequest {
   /** Flat map; nested keys are written dotted (`cursorPaging.limit`), as Wix expects. */
   query?: Record<string, QueryValue>;
   body?: unknown;
+  /** Read or write, for the site's budget (writes take precedence); by default GET is a read. */
+  kind?: CallKind;
+  /** A read whose answer may be shared and kept (see UpstreamCache), in this namespace. */
+  cache?: { namespace: string; ttlMs?: number | undefined };
+  /** A write: answers of these namespaces read before it are not used again. */
+  invalidates?: readonly string[];
+}
+
+/** The site's budget and cache, and where to report an answer served stale. */
+export interface UpstreamAccess {
+  /** The Wix site (app instance) the calls act on: the key of the budget and the cache. */
+  site: string;
+  budget: SiteBudget;
+  cache: UpstreamCache;
+  /** Told the age of an answer served from the cache because the budget refused a fresh one. */
+  onStale(ageMs: number): void;
 }
 
 export interface WixHttpClientOptions {
@@ -57,7 +76,15 @@ export interface WixHttpClientOptions {
   fetch?: typeof fetch;
   /** The transport to use, made once for many clients (then `baseUrl` and `fetch` are not read). */
   transport?: Transport;
+  access: UpstreamAccess;
 }
+
+/** A write refused by the budget waits for a free call when one comes this soon; a read never waits. */
+const WRITE_WAIT_MAX_MS = 2_000;
+/** A 429 without Retry-After pauses the site's calls this long. */
+const DEFAULT_429_PAUSE_MS = 5_000;
+/** A 429 is retried in the same operation only when Wix asks for at most this pause. */
+const RETRY_429_MAX_MS = 1_000;
 
 /**
  * Which calls may be repeated after a failure that Wix may have acted on (a 5xx, a timeout, a
@@ -126,12 +153,32 @@ export class WixHttpClient {
    * upstream's circuit is open. Every failure leaves as one error of the vocabulary.
    */
   async call<S extends z.ZodType>(schema: S, request: WixRequest): Promise<z.output<S>> {
+    const { access } = this.#options;
+    if (request.cache) {
+      const key = `${request.method} ${request.path}${toQueryString(request.query)} ${request.body === undefined ? '' : JSON.stringify(request.body)}`;
+      return access.cache.read(
+        { site: access.site, namespace: request.cache.namespace, key, ttlMs: request.cache.ttlMs },
+        () => this.#call(schema, request),
+        (ageMs) => access.onStale(ageMs),
+      );
+    }
+    if (!request.invalidates?.length) return (await this.#call(schema, request)).value;
+    try {
+      return (await this.#call(schema, request)).value;
+    } finally {
+      // Whatever Wix answered, it may have acted: the next read of what this write touches goes to Wix.
+      await Promise.allSettled(request.invalidates.map((namespace) => access.cache.invalidate(access.site, namespace)));
+    }
+  }
+
+  async #call<S extends z.ZodType>(schema: S, request: WixRequest): Promise<{ value: z.output<S>; bytes: number }> {
     const { guard, deadline } = this.#options;
     const breaker = guard.breaker(request.endpoint.split('.')[0] ?? request.endpoint);
     let backoff = guard.backoff();
     for (let attempt = 1; ; attempt += 1) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new UpstreamUnavailableError('The request ran out of time waiting for Wix.');
+      await this.#takeBudget(request);
       let text: string;
       try {
         text = await breaker.execute(() => this.#attempt(request, attempt, Math.min(guard.settings.timeoutMs, remaining)));
@@ -139,6 +186,15 @@ export class WixHttpClient {
         if (error instanceof BrokenCircuitError)
           throw new UpstreamUnavailableError('Wix is failing right now; the gateway is not calling it for a moment.');
         if (!(error instanceof TransientFailure)) throw error;
+        if (error.status === 429) {
+          // Wix says slow down: every call of this site waits, on every instance; this one is
+          // repeated only when the pause is short, otherwise it fails with the time to wait.
+          const pauseMs = error.retryAfterMs ?? DEFAULT_429_PAUSE_MS;
+          await this.#options.access.budget.pause(this.#options.access.site, pauseMs);
+          if (pauseMs > RETRY_429_MAX_MS || attempt >= guard.settings.maxAttempts || Date.now() + pauseMs >= deadline) {
+            throw new UpstreamRateLimitedError(pauseMs);
+          }
+        }
         const delay = Math.max(backoff.duration, error.retryAfterMs ?? 0);
         backoff = backoff.next(undefined);
         if (!error.retryable || attempt >= guard.settings.maxAttempts || !mayRepeat(request, error) || Date.now() + delay >= deadline) {
@@ -147,7 +203,22 @@ export class WixHttpClient {
         await new Promise((resolve) => setTimeout(resolve, delay));
         continue;
       }
-      return this.#parse(schema, request, text);
+      return { value: this.#parse(schema, request, text), bytes: text.length };
+    }
+  }
+
+  /** One call from the site's budget; a refused read fails at once, a refused write waits a little. */
+  async #takeBudget(request: WixRequest): Promise<void> {
+    const { access, deadline } = this.#options;
+    const kind = request.kind ?? (request.method === 'GET' ? 'read' : 'write');
+    for (;;) {
+      const grant = await access.budget.take(access.site, kind);
+      if (grant.granted) return;
+      if (kind === 'read' || grant.retryAfterMs > WRITE_WAIT_MAX_MS || Date.now() + grant.retryAfterMs >= deadline) {
+        this.#options.metrics.budgetRefusals.inc({ kind });
+        throw new UpstreamRateLimitedError(grant.retryAfterMs);
+      }
+      await new Promise((resolve) => setTimeout(resolve, grant.retryAfterMs));
     }
   }
 
@@ -167,6 +238,7 @@ export class WixHttpClient {
       const seconds = (performance.now() - started) / 1_000;
       const labels = { endpoint: request.endpoint, status: String(status) };
       metrics.upstreamCalls.observe(labels, seconds);
+      metrics.upstreamSiteCalls.inc({ site: metrics.siteLabel(this.#options.access.site) });
       if (typeof status !== 'number' || status >= 400) metrics.upstreamErrors.inc(labels);
       if (logger.isLevelEnabled('info')) {
         logger.info(

@@ -1,3 +1,4 @@
+import type { MemorySiteBudget } from '../upstream/budget.js';
 /**
  * What the routes share: the emulator's parts (deps) and the per-request state (parsed body,
  * authenticated caller), kept in a WeakMap so it stays typed without touching express's types.
@@ -42,6 +43,14 @@ export interface EmulatorDeps {
   logger: Logger;
   /** Aborted on close, to cancel injected latency waits. */
   closing: AbortSignal;
+  /** Wix's limit of calls a minute per site (app instance), when enforced. */
+  rateLimit: EmulatorRateLimit | undefined;
+}
+
+/** Calls refused with 429 because a site went over its limit. */
+export interface EmulatorRateLimit {
+  budget: MemorySiteBudget;
+  refused: number;
 }
 
 export interface RequestState {

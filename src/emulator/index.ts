@@ -2,6 +2,7 @@
  * The embedded Wix emulator: a real HTTP server that speaks the Wix REST contract of
  * External Calendar v2 and Schedules v3, holds demo data in memory and sends signed webhooks.
  */
+import { MemorySiteBudget } from '../upstream/budget.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
@@ -58,7 +59,12 @@ export interface EmulatorOptions {
   webhookPrivateKeyPem?: string;
   /** Default silent. */
   logger?: Logger;
+  /** Calls a minute each site may make, as Wix allows (default 200); 0 lifts the limit. */
+  rateLimitPerMinute?: number;
 }
+
+/** Wix's limit of calls a minute per site, 200 (docs/wix-contract.md, "Rate limits"). */
+export const WIX_RATE_LIMIT_PER_MINUTE = 200;
 
 export interface EmulatorWebhooks {
   /** Successful deliveries, in order of success. */
@@ -94,6 +100,8 @@ export interface Emulator {
   faults: FaultInjector;
   store: EmulatorStore;
   webhooks: EmulatorWebhooks;
+  /** Calls answered 429 because their site was over its limit a minute. */
+  rateLimitedCalls(): number;
   /** Stops the server, drops open connections, cancels webhook retries and timers. */
   close(): Promise<void>;
 }
@@ -142,7 +150,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     calls,
     logger,
     closing: closing.signal,
+    rateLimit: undefined,
   };
+  const perMinute = options.rateLimitPerMinute ?? WIX_RATE_LIMIT_PER_MINUTE;
+  // Wix counts calls in a minute; the emulator's window is exactly that (the gateway's is a
+  // second longer, for calls delayed on the way).
+  if (perMinute > 0) deps.rateLimit = { budget: new MemorySiteBudget({ perMinute, windowMs: 60_000, readShare: 1 }), refused: 0 };
 
   const server = http.createServer(createApp(deps));
   const address = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
@@ -161,6 +174,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     faults: deps.faults,
     store: deps.store,
+    rateLimitedCalls: () => deps.rateLimit?.refused ?? 0,
     webhooks: {
       delivered: dispatcher.delivered,
       attempts: dispatcher.attempts,

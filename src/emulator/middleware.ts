@@ -124,9 +124,25 @@ export const rejectMalformedBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/**
+ * Authenticates the caller, then counts the call against its site's limit, as Wix does: 200 calls
+ * a minute per app instance by default (docs/wix-contract.md, "Rate limits"). Past it the answer is
+ * 429 with `Retry-After` (seconds until a call is free again). Wix does not document whether it
+ * sends Retry-After; the emulator does, and the gateway copes without it too.
+ */
 export function requireAuth(deps: EmulatorDeps): RequestHandler {
   return (req, _res, next) => {
-    stateOf(req).caller = authenticate(req.headers, deps.config, deps.tokens, deps.store);
+    const caller = authenticate(req.headers, deps.config, deps.tokens, deps.store);
+    stateOf(req).caller = caller;
+    const limit = deps.rateLimit;
+    if (limit) {
+      const grant = limit.budget.takeNow(caller.tenant.instanceId, 'write');
+      if (!grant.granted) {
+        limit.refused += 1;
+        const error = applicationError(429, 'TOO_MANY_REQUESTS', 'Too many requests: this site is over its limit of calls a minute');
+        throw new WixError(error.status, error.body, { 'retry-after': String(Math.ceil(grant.retryAfterMs / 1_000)) });
+      }
+    }
     next();
   };
 }

@@ -137,6 +137,29 @@ function noStorePlugin(): ApolloServerPlugin<GatewayContext> {
   };
 }
 
+/**
+ * When the site's budget of Wix calls was spent and cached answers stood in for fresh ones, the
+ * response says so: `extensions.staleData { ageSeconds reason }`, the age of the oldest of them.
+ */
+function staleDataPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          const ageMs = contextValue.staleDataAgeMs;
+          if (ageMs === undefined || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, staleData: staleDataExtension(ageMs) };
+        },
+      };
+    },
+  };
+}
+
+export function staleDataExtension(ageMs: number): { ageSeconds: number; reason: string } {
+  return { ageSeconds: Math.round(ageMs / 100) / 10, reason: ErrorCode.UPSTREAM_RATE_LIMITED };
+}
+
 export function createApolloServer(options: ApolloOptions): ApolloServer<GatewayContext> {
   const { schema, httpServer, logger, formatError, metrics, sandbox, introspection, beforeDrain, validationRules, maxTokens } = options;
   return new ApolloServer<GatewayContext>({
@@ -159,6 +182,7 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Gateway
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginCacheControlDisabled(),
       noStorePlugin(),
+      staleDataPlugin(),
       {
         async serverWillStart() {
           return { drainServer: beforeDrain };

@@ -8,6 +8,7 @@ import type { EventBus } from '../bus/bus.js';
 import type { UpstreamGuard } from '../datasources/resilience.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { Caller } from '../auth/caller.js';
+import type { UpstreamAccessPolicy } from '../upstream/access.js';
 
 /** What every resolver gets: one per operation, built the same way for HTTP and WebSocket. */
 export interface GatewayContext {
@@ -22,6 +23,8 @@ export interface GatewayContext {
   onSlowConsumer: (() => void) | undefined;
   /** Events one subscription may have waiting before its consumer counts as too slow. */
   maxQueuedEvents: number;
+  /** Set when the budget was spent and cached answers stood in: the age of the oldest, in ms. */
+  staleDataAgeMs: number | undefined;
 }
 
 /** The upstream APIs, created per operation so their DataLoader caches never outlive it. */
@@ -34,6 +37,13 @@ export interface UpstreamSettings {
   baseUrl: string;
   /** The credentials calls of this caller use: one API key for all, or the caller's tenant's token (app mode). */
   credentialsFor: (caller: Caller) => WixCredentials;
+  /** The Wix site a caller's calls act on: the key of its budget, cache and replica. */
+  siteFor: (caller: Caller) => string;
+  /**
+   * The site a webhook's app instance stands for, when webhooks can keep a replica of it coherent;
+   * undefined when the gateway cannot tell (then schedules are cached briefly instead).
+   */
+  siteOfInstance: ((instanceId: string) => string | undefined) | undefined;
   /** false: no DataLoader batching (benchmark baseline only). */
   batch?: boolean;
   fetch?: typeof fetch;
@@ -58,6 +68,7 @@ export function createContextFactory(
   bus: EventBus,
   maxQueuedEvents: number,
   metrics: Metrics,
+  policy: UpstreamAccessPolicy,
 ): ContextFactory {
   // One transport for every operation: a client is made per operation, its connections are not.
   const transport = transportFor(upstream.baseUrl, upstream.fetch);
@@ -77,8 +88,10 @@ export function createContextFactory(
       bus,
       onSlowConsumer,
       maxQueuedEvents,
+      staleDataAgeMs: undefined,
       get wix() {
         if (wix) return wix;
+        const site = upstream.siteFor(caller);
         const http = new WixHttpClient({
           baseUrl: upstream.baseUrl,
           credentials: upstream.credentialsFor(caller),
@@ -88,10 +101,21 @@ export function createContextFactory(
           logger: context.logger,
           requestId,
           transport,
+          access: {
+            site,
+            budget: policy.budget,
+            cache: policy.cache,
+            onStale(ageMs) {
+              context.staleDataAgeMs = Math.max(context.staleDataAgeMs ?? 0, ageMs);
+            },
+          },
         });
         wix = {
-          externalCalendars: new ExternalCalendarsApi(http),
-          schedules: new SchedulesApi(http, { batch: upstream.batch ?? true }),
+          externalCalendars: new ExternalCalendarsApi(http, policy.ttls),
+          schedules: new SchedulesApi(http, {
+            batch: upstream.batch ?? true,
+            replica: policy.replica ? { replica: policy.replica, site } : undefined,
+          }),
         };
         return wix;
       },

@@ -22,6 +22,7 @@ import { UpstreamGuard } from '../datasources/resilience.js';
 import { webhookEndpoint } from '../webhooks/route.js';
 import { explorerRoutes } from '../explorers/index.js';
 import type { WebhookVerifier } from '../webhooks/verify.js';
+import { createUpstreamAccess } from '../upstream/access.js';
 
 export interface GatewayOptions {
   config: Pick<
@@ -38,6 +39,8 @@ export interface GatewayOptions {
     | 'metricsPort'
     | 'metricsToken'
     | 'executor'
+    | 'upstream'
+    | 'redisUrl'
   >;
   authenticator: Authenticator;
   logger: Logger;
@@ -79,7 +82,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const schema = createSchema();
   const guard = new UpstreamGuard(config.resilience, logger);
-  const createContext = createContextFactory(logger, upstream, guard, bus, config.limits.wsMaxQueuedEvents, metrics);
+  const access = await createUpstreamAccess({
+    policy: config.upstream,
+    redisUrl: config.redisUrl,
+    bus,
+    siteOfInstance: upstream.siteOfInstance,
+    metrics,
+    logger,
+  });
+  const createContext = createContextFactory(logger, upstream, guard, bus, config.limits.wsMaxQueuedEvents, metrics, access);
   const formatError = createErrorFormatter(logger);
   const validationRules = limitRules(config.limits);
   const webSockets = startWebSocketEndpoint({
@@ -181,6 +192,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     async close() {
       stopping = true;
       await apollo.stop(); // closes the sockets first, then drains and closes the HTTP server
+      await access.close();
       if (metricsServer) {
         const server = metricsServer;
         server.closeAllConnections();

@@ -44,6 +44,14 @@ const EnvSchema = z.object({
   WIX_BREAKER_MIN_CALLS: count(1, 100_000, 10),
   WIX_BREAKER_HALF_OPEN_MS: count(100, 600_000, 10_000),
   REQUEST_DEADLINE_MS: count(100, 300_000, 15_000),
+  WIX_RATE_LIMIT_PER_MINUTE: count(0, 1_000_000, 200),
+  UPSTREAM_CACHE: bool.default(true),
+  WIX_CACHE_TTL_MS: count(0, 3_600_000, 10_000),
+  WIX_PROVIDERS_CACHE_TTL_MS: count(0, 86_400_000, 600_000),
+  WIX_CACHE_STALE_MS: count(0, 86_400_000, 600_000),
+  WIX_CACHE_MAX_BYTES: count(1_048_576, 4 * 1_024 * 1_024 * 1_024, 64 * 1_024 * 1_024),
+  REPLICA_RESYNC_MS: count(1_000, 86_400_000, 300_000),
+  EMULATOR_RATE_LIMIT_PER_MINUTE: count(0, 1_000_000, 200),
   WIX_WEBHOOK_PUBLIC_KEY: optionalText,
   WIX_INSTANCE_ID: optionalText,
   EMULATOR_PORT: port.default(0),
@@ -119,6 +127,20 @@ export interface Resilience {
   deadlineMs: number;
 }
 
+/** How the gateway spends Wix's budget of calls per site (docs/upstream-budget.md). */
+export interface UpstreamPolicy {
+  /** Calls a minute per site, shared by every instance on Redis; 0: no budget. */
+  ratePerMinute: number;
+  /** false: no replica, no cache, no coalescing (every read calls Wix). */
+  cache: boolean;
+  cacheTtlMs: number;
+  providersTtlMs: number;
+  /** How old a cached answer may be when it stands in for a read the budget refused. */
+  staleMs: number;
+  cacheMaxBytes: number;
+  replicaResyncMs: number;
+}
+
 export interface Config {
   production: boolean;
   port: number;
@@ -128,6 +150,9 @@ export interface Config {
   /** Per-call timeout; kept beside `resilience` for the callers that only need it. */
   wixTimeoutMs: number;
   resilience: Resilience;
+  upstream: UpstreamPolicy;
+  /** Emulator mode: the calls a minute per site the embedded emulator allows, as Wix does (0: no limit). */
+  emulatorRatePerMinute: number;
   webhookPublicKey: string | undefined;
   instanceId: string | undefined;
   sandbox: boolean;
@@ -222,6 +247,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       breakerHalfOpenMs: e.WIX_BREAKER_HALF_OPEN_MS,
       deadlineMs: e.REQUEST_DEADLINE_MS,
     },
+    upstream: {
+      ratePerMinute: e.WIX_RATE_LIMIT_PER_MINUTE,
+      cache: e.UPSTREAM_CACHE,
+      cacheTtlMs: e.WIX_CACHE_TTL_MS,
+      providersTtlMs: e.WIX_PROVIDERS_CACHE_TTL_MS,
+      staleMs: e.WIX_CACHE_STALE_MS,
+      cacheMaxBytes: e.WIX_CACHE_MAX_BYTES,
+      replicaResyncMs: e.REPLICA_RESYNC_MS,
+    },
+    emulatorRatePerMinute: e.EMULATOR_RATE_LIMIT_PER_MINUTE,
     webhookPublicKey: e.WIX_WEBHOOK_PUBLIC_KEY,
     instanceId: e.WIX_INSTANCE_ID,
     sandbox: e.SANDBOX ?? !production,

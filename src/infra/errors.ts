@@ -15,6 +15,7 @@ export const ErrorCode = {
   INVALID_ARGUMENT: 'INVALID_ARGUMENT',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   UPSTREAM_INVALID_RESPONSE: 'UPSTREAM_INVALID_RESPONSE',
+  UPSTREAM_RATE_LIMITED: 'UPSTREAM_RATE_LIMITED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -70,6 +71,19 @@ export class NotFoundError extends GatewayError {
 export class UpstreamUnavailableError extends GatewayError {
   constructor(message = 'Wix is not reachable right now; try again later.') {
     super(message, ErrorCode.UPSTREAM_UNAVAILABLE);
+  }
+}
+
+/**
+ * The site's budget of Wix calls is spent (or Wix answered 429) and nothing cached can stand in:
+ * `retryAfterSeconds` says when a call will be possible again.
+ */
+export class UpstreamRateLimitedError extends GatewayError {
+  constructor(readonly retryAfterMs: number) {
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1_000));
+    super(`This site's budget of calls to Wix is spent for the moment: retry in ${seconds} s.`, ErrorCode.UPSTREAM_RATE_LIMITED, {
+      retryAfterSeconds: seconds,
+    });
   }
 }
 

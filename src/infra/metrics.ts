@@ -1,9 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventBus } from '../bus/bus.js';
+import type { SiteBudget } from '../upstream/budget.js';
+import type { ScheduleReplica } from '../upstream/schedule-replica.js';
 
 /** Operation names come from clients: a bounded set is labelled by name, the rest as "other". */
 const OPERATION_NAMES_MAX = 200;
 const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
+/** Sites (app instances) labelled by id; beyond this many, as "other". */
+const SITES_MAX = 200;
 
 /** The gateway's Prometheus metrics, in a registry of its own (several gateways can share a process in tests). */
 export function createMetrics() {
@@ -12,6 +16,15 @@ export function createMetrics() {
   let bus: EventBus | undefined;
   let shared: () => { streams: number; consumers: number } = () => ({ streams: 0, consumers: 0 });
   const operationNames = new Set<string>();
+  const siteNames = new Set<string>();
+  let budget: SiteBudget | undefined;
+  let replica: ScheduleReplica | undefined;
+  const siteLabel = (site: string): string => {
+    if (siteNames.has(site)) return site;
+    if (siteNames.size >= SITES_MAX) return 'other';
+    siteNames.add(site);
+    return site;
+  };
   const metrics = {
     registry,
     operations: new Histogram({
@@ -33,6 +46,63 @@ export function createMetrics() {
       help: 'Failed calls to Wix (non-2xx, timeouts, network errors), by endpoint and status.',
       labelNames: ['endpoint', 'status'] as const,
       registers: [registry],
+    }),
+    upstreamSiteCalls: new Counter({
+      name: 'gateway_upstream_site_calls_total',
+      help: 'Calls to Wix per site (app instance), every attempt: rate() of it over a minute is what Wix counts against its limit.',
+      labelNames: ['site'] as const,
+      registers: [registry],
+    }),
+    budgetRefusals: new Counter({
+      name: 'gateway_upstream_budget_refusals_total',
+      help: 'Calls to Wix not made because the site’s budget was spent (or Wix asked to slow down), by read or write.',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    budgetRemaining: new Gauge({
+      name: 'gateway_upstream_budget_remaining',
+      help: 'Calls to Wix a site could still make in the current window (with Redis: across all instances).',
+      labelNames: ['site'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        if (!budget) return;
+        for (const site of budget.sites()) this.set({ site: siteLabel(site) }, await budget.remaining(site));
+      },
+    }),
+    cacheReads: new Counter({
+      name: 'gateway_upstream_cache_total',
+      help: 'Cached Wix reads by namespace and result: hit, miss, coalesced (joined an identical call in flight), stale (served because the budget was spent).',
+      labelNames: ['namespace', 'result'] as const,
+      registers: [registry],
+    }),
+    replicaReads: new Counter({
+      name: 'gateway_replica_reads_total',
+      help: 'Schedule reads answered by the replica (hit), that loaded a site (load), or that went to Wix because the replica was not coherent (unavailable).',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    replicaLoads: new Counter({
+      name: 'gateway_replica_loads_total',
+      help: 'Sites read whole from Wix into the schedule replica: first loads and periodic resyncs.',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    replicaEvents: new Counter({
+      name: 'gateway_replica_events_total',
+      help: 'Accepted schedule webhooks offered to the replica: applied, unchanged (not newer than what it holds), not-loaded (site not held).',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    replicaAge: new Gauge({
+      name: 'gateway_replica_age_seconds',
+      help: 'Time since each site’s schedules were last read whole from Wix (webhooks keep them current in between).',
+      labelNames: ['site'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const { site, seconds } of replica?.ages() ?? []) this.set({ site: siteLabel(site) }, seconds);
+      },
     }),
     webhooks: new Counter({
       name: 'gateway_webhooks_total',
@@ -88,6 +158,12 @@ export function createMetrics() {
       bus = eventBus;
       if (sharedStats) shared = sharedStats;
     },
+    /** The budget and replica whose state the gauges read. */
+    watchUpstream(siteBudget: SiteBudget, scheduleReplica: ScheduleReplica | undefined) {
+      budget = siteBudget;
+      replica = scheduleReplica;
+    },
+    siteLabel,
     /** A label for a client-chosen operation name that keeps the series bounded. */
     operationLabel(name: string | null | undefined): string {
       if (!name) return 'anonymous';

@@ -125,3 +125,61 @@ export async function fetchPage<F, T>(
   const endCursor = edges.at(-1)?.cursor ?? (next ? encodeCursor(spec.kind, { page: { cursor: next }, skip: 0 }) : null);
   return { edges, pageInfo: { hasNextPage: page.hasNext, endCursor } };
 }
+
+/**
+ * Paging over a list the gateway holds whole (the schedule replica): a cursor names the list's
+ * filter and the id of the item it stands after, so a walk continues right after that item
+ * whatever changed before it. Same opaque form and same `k` tag as the Wix-page cursors above.
+ */
+interface HeldCursorPayload {
+  k: string;
+  f: unknown;
+  a: string;
+}
+
+export interface HeldPosition<F> {
+  filter: F;
+  /** Id of the item the page starts after. */
+  afterId: string;
+}
+
+/** The position of a held-list cursor; undefined when `after` is not one (it may be a Wix-page cursor). */
+export function readHeldAfter<F>(spec: ListSpec<F>, after: string | null | undefined): HeldPosition<F> | undefined {
+  if (after === null || after === undefined) return undefined;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const shape = z
+    .object({ k: z.literal(spec.kind), f: spec.filter, a: z.string().min(1).max(1_000) })
+    .strict()
+    .safeParse(decoded);
+  return shape.success ? { filter: shape.data.f, afterId: shape.data.a } : undefined;
+}
+
+/** One page of a held list, `first` items after `afterId` (from the start without it). */
+export function pageOfHeld<F, T extends { id: string }>(
+  spec: ListSpec<F>,
+  filter: F,
+  items: readonly T[],
+  first: number,
+  afterId: string | undefined,
+): Page<T> {
+  let start = 0;
+  if (afterId !== undefined) {
+    const index = items.findIndex((item) => item.id === afterId);
+    // The item left the list (say, its status no longer matches): the walk cannot continue exactly.
+    if (index < 0) throw new BadUserInputError('after names an item no longer in this list: start again without after.', ['after']);
+    start = index + 1;
+  }
+  const slice = items.slice(start, start + first);
+  const cursorAt = (id: string) =>
+    Buffer.from(JSON.stringify({ k: spec.kind, f: filter, a: id } satisfies HeldCursorPayload), 'utf8').toString('base64url');
+  const edges = slice.map((node) => ({ node, cursor: cursorAt(node.id) }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: start + first < items.length, endCursor: edges.at(-1)?.cursor ?? (afterId ? cursorAt(afterId) : null) },
+  };
+}

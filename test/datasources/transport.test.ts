@@ -8,6 +8,7 @@ import { fetchTransport, nodeTransport, UpstreamTimeout, type Transport, type Tr
 import { UpstreamGuard } from '../../src/datasources/resilience.js';
 import { ApiKeyCredentials, WixHttpClient } from '../../src/datasources/wix-http.js';
 import { createMetrics } from '../../src/infra/metrics.js';
+import { unlimitedAccess } from '../helpers/upstream.js';
 import { ErrorCode, GatewayError } from '../../src/infra/errors.js';
 
 /** A tiny upstream whose answer each test scripts; it records what arrived. */
@@ -180,6 +181,7 @@ describe('the Wix client', () => {
       metrics: createMetrics(),
       deadline: Date.now() + RESILIENCE.deadlineMs,
       logger: pino({ level: 'silent' }),
+      access: unlimitedAccess(),
       ...(fetchImpl && { fetch: fetchImpl }),
     });
   const request = { endpoint: 'things.get', method: 'GET', path: '/things', query: { ids: ['a', 'b'] } } as const;

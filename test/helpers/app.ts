@@ -7,7 +7,18 @@ export async function startTestApp(
   env: Record<string, string> = {},
   logger: Logger = pino({ level: 'silent' }),
 ): Promise<App & { graphql: typeof graphql }> {
-  const app = await startApp(loadConfig({ PORT: '0', EMULATOR_PORT: '0', LOG_LEVEL: 'silent', ...env }), logger);
+  const app = await startApp(
+    loadConfig({
+      PORT: '0',
+      EMULATOR_PORT: '0',
+      LOG_LEVEL: 'silent',
+      // Wix's limit is the subject of its own tests; elsewhere it would only slow the suite down.
+      WIX_RATE_LIMIT_PER_MINUTE: '0',
+      EMULATOR_RATE_LIMIT_PER_MINUTE: '0',
+      ...env,
+    }),
+    logger,
+  );
   return { ...app, graphql };
 
   async function graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) {

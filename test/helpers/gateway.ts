@@ -7,7 +7,7 @@ import { MemoryEventBus } from '../../src/bus/memory-bus.js';
 import { startGateway, type Gateway } from '../../src/http/server.js';
 import { WebhookVerifier } from '../../src/webhooks/verify.js';
 import { createAuthenticator, type Authenticator } from '../../src/auth/authenticator.js';
-import type { Limits, Resilience } from '../../src/infra/config.js';
+import type { Limits, Resilience, UpstreamPolicy } from '../../src/infra/config.js';
 
 /** The defaults of the configuration table. */
 export const DEFAULT_LIMITS: Limits = {
@@ -47,7 +47,23 @@ export interface TestGatewayOptions {
   credentialsFor?: (caller: Caller) => WixCredentials;
   executor?: 'graphql-js' | 'jit';
   corsOrigins?: string[];
+  /** Budget, cache and replica; default: no budget, no cache (every read calls the upstream). */
+  upstream?: Partial<UpstreamPolicy>;
+  /** The site a webhook's instance stands for: set it to keep a schedule replica. */
+  siteOfInstance?: (instanceId: string) => string | undefined;
+  redisUrl?: string;
 }
+
+/** No budget and no cache: each read is one upstream call, as the wire-contract tests expect. */
+export const UNCACHED: UpstreamPolicy = {
+  ratePerMinute: 0,
+  cache: false,
+  cacheTtlMs: 10_000,
+  providersTtlMs: 600_000,
+  staleMs: 600_000,
+  cacheMaxBytes: 64 * 1_024 * 1_024,
+  replicaResyncMs: 300_000,
+};
 
 export interface GraphQLResult<T = Record<string, unknown>> {
   status: number;
@@ -99,11 +115,15 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       executor: options.executor ?? 'jit',
       metricsPort: undefined,
       metricsToken: undefined,
+      upstream: { ...UNCACHED, ...options.upstream },
+      redisUrl: options.redisUrl,
     },
     logger: options.logger ?? pino({ level: 'silent' }),
     upstream: {
       baseUrl: options.upstreamUrl,
       credentialsFor: options.credentialsFor ?? (() => apiKey),
+      siteFor: (caller) => (options.credentialsFor ? (caller.tenant ?? '') : (options.siteId ?? TEST_SITE_ID)),
+      siteOfInstance: options.siteOfInstance,
       batch: options.batch ?? true,
     },
   });
