@@ -146,7 +146,7 @@ function staleDataPlugin(): ApolloServerPlugin<GatewayContext> {
     async requestDidStart() {
       return {
         async willSendResponse({ response, contextValue }) {
-          const ageMs = contextValue.staleDataAgeMs;
+          const ageMs = contextValue.staleData.ageMs;
           if (ageMs === undefined || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           result.extensions = { ...result.extensions, staleData: staleDataExtension(ageMs) };

@@ -23,8 +23,11 @@ export interface GatewayContext {
   onSlowConsumer: (() => void) | undefined;
   /** Events one subscription may have waiting before its consumer counts as too slow. */
   maxQueuedEvents: number;
-  /** Set when the budget was spent and cached answers stood in: the age of the oldest, in ms. */
-  staleDataAgeMs: number | undefined;
+  /**
+   * Set when the budget was spent and cached answers stood in: the age of the oldest, in ms. A
+   * holder, not a field: Apollo Server runs each operation on a shallow copy of the context.
+   */
+  staleData: { ageMs: number | undefined };
 }
 
 /** The upstream APIs, created per operation so their DataLoader caches never outlive it. */
@@ -88,7 +91,7 @@ export function createContextFactory(
       bus,
       onSlowConsumer,
       maxQueuedEvents,
-      staleDataAgeMs: undefined,
+      staleData: { ageMs: undefined },
       get wix() {
         if (wix) return wix;
         const site = upstream.siteFor(caller);
@@ -106,7 +109,7 @@ export function createContextFactory(
             budget: policy.budget,
             cache: policy.cache,
             onStale(ageMs) {
-              context.staleDataAgeMs = Math.max(context.staleDataAgeMs ?? 0, ageMs);
+              context.staleData.ageMs = Math.max(context.staleData.ageMs ?? 0, ageMs);
             },
           },
         });

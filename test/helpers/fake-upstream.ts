@@ -18,6 +18,7 @@ export interface FakeReply {
   /** Raw text instead of JSON. */
   text?: string;
   delayMs?: number;
+  headers?: Record<string, string>;
 }
 
 export type FakeHandler = (request: RecordedRequest) => FakeReply | Promise<FakeReply>;
@@ -60,6 +61,7 @@ export async function startFakeUpstream(
       if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
       res.statusCode = reply.status ?? 200;
       res.setHeader('content-type', 'application/json');
+      for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       res.end(reply.text ?? JSON.stringify(reply.body ?? {}));
     })();
   });
