@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['query', 'ingest', 'fanout', 'redis'] as const;
+export const SCENARIOS = ['query', 'ingest', 'fanout', 'redis', 'crowd'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 export const FAN_OUT_SYSTEMS = ['gateway', 'unshared', 'bare'] as const;
@@ -34,6 +34,8 @@ export interface BenchOptions {
     saturation: FanOutSize & { seconds: number };
   };
   redis: { subscribers: number; rate: number; seconds: number };
+  /** The crowd over Wix's limit: readers, and seconds per system. */
+  crowd: { readers: number; seconds: number };
 }
 
 const FULL: Omit<BenchOptions, 'mode' | 'scenarios' | 'outDir' | 'outName' | 'profileDir' | 'clientThreads'> = {
@@ -50,6 +52,7 @@ const FULL: Omit<BenchOptions, 'mode' | 'scenarios' | 'outDir' | 'outName' | 'pr
     saturation: { subscribers: 10_000, rate: 10, seconds: 3 },
   },
   redis: { subscribers: 1_000, rate: 5, seconds: 20 },
+  crowd: { readers: 40, seconds: 75 },
 };
 
 /** A couple of minutes: small numbers, to see that everything runs (not to read the numbers). */
@@ -63,12 +66,13 @@ const QUICK: typeof FULL = {
     saturation: { subscribers: 200, rate: 100, seconds: 2 },
   },
   redis: { subscribers: 200, rate: 10, seconds: 3 },
+  crowd: { readers: 10, seconds: 10 },
 };
 
 export const USAGE = `npm run bench -- [options]
 
   --quick                   a couple of minutes, small numbers (writes results-quick.*)
-  --only=query,ingest,fanout,redis   scenarios to run (default: all)
+  --only=query,ingest,fanout,redis,crowd   scenarios to run (default: all)
   --out=DIR                 where to write results.md / results.json (default: bench/)
   --profile                 write a V8 CPU profile of each system under test to bench/profiles/
   --client-threads=N        worker threads for subscriber sockets (default: 2)
@@ -82,6 +86,7 @@ export const USAGE = `npm run bench -- [options]
   --saturation=N@R          fan-out at saturation: N subscribers, R webhooks/s (0@0: skip)
   --saturation-seconds=N    seconds of webhooks at saturation
   --redis-subscribers=N     --redis-rate=N   --redis-seconds=N
+  --crowd-readers=N         --crowd-seconds=N   (the crowd over Wix's limit of calls a minute)
 `;
 
 function positive(name: string, value: string | undefined, fallback: number): number {
@@ -145,6 +150,8 @@ export function parseOptions(argv: string[], benchDir: string): BenchOptions | '
       'redis-subscribers': { type: 'string' },
       'redis-rate': { type: 'string' },
       'redis-seconds': { type: 'string' },
+      'crowd-readers': { type: 'string' },
+      'crowd-seconds': { type: 'string' },
     },
   });
   if (values.help) return 'help';
@@ -185,6 +192,10 @@ export function parseOptions(argv: string[], benchDir: string): BenchOptions | '
       subscribers: positive('redis-subscribers', values['redis-subscribers'], base.redis.subscribers),
       rate: positive('redis-rate', values['redis-rate'], base.redis.rate),
       seconds: positive('redis-seconds', values['redis-seconds'], base.redis.seconds),
+    },
+    crowd: {
+      readers: positive('crowd-readers', values['crowd-readers'], base.crowd.readers),
+      seconds: positive('crowd-seconds', values['crowd-seconds'], base.crowd.seconds),
     },
   };
 }

@@ -13,6 +13,7 @@ import { runFanOut } from './scenarios/fan-out.js';
 import { runIngest } from './scenarios/webhook-ingest.js';
 import { runQueryPath } from './scenarios/query-path.js';
 import { runRedis } from './scenarios/redis.js';
+import { runCrowdScenario } from './scenarios/crowd.js';
 
 const BENCH_DIR = fileURLToPath(new URL('./', import.meta.url));
 
@@ -24,6 +25,7 @@ const SCENARIO_RUNNERS: Record<
   ingest: { title: '2. Webhook ingest', run: runIngest },
   fanout: { title: '3. Fan-out', run: runFanOut },
   redis: { title: '4. Two instances on Redis', run: runRedis },
+  crowd: { title: '5. A crowd over Wix’s limit', run: runCrowdScenario },
 };
 
 async function main(): Promise<number> {

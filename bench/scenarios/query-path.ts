@@ -145,12 +145,18 @@ export async function runQueryPath(options: BenchOptions, context: SystemContext
   const { schedules, connectionsPerSchedule, connections, warmupSeconds, seconds } = options.query;
   const scope = new ProcessScope();
   try {
-    const emulator = await scope.start(startEmulatorProcess({ schedules, connectionsPerSchedule }, context));
+    const emulator = await scope.start(
+      startEmulatorProcess({ seed: { schedules, connectionsPerSchedule }, rateLimitPerMinute: 0 }, context),
+    );
+    // What the gateway costs per operation when it does call Wix: no budget, no replica or cache
+    // (the crowd scenario measures those, at Wix's real limit).
     const upstreamEnv = {
       WIX_API_URL: emulator.url,
       WIX_API_KEY: DEFAULT_API_KEY,
       WIX_SITE_ID: DEFAULT_SITE_ID,
       WIX_WEBHOOK_PUBLIC_KEY: DEV_WEBHOOK_PUBLIC_KEY_PEM,
+      WIX_RATE_LIMIT_PER_MINUTE: '0',
+      UPSTREAM_CACHE: 'false',
     };
     const gateway = await scope.start(startGatewayProcess('gateway-batched', context, upstreamEnv));
 

@@ -7,15 +7,17 @@ import { startEmulator } from '../../src/emulator/index.js';
 import { serveSystem } from '../lib/child.js';
 
 export interface EmulatorPayload {
-  schedules: number;
-  connectionsPerSchedule: number;
+  /** A generated data set of this size, or the demo data. */
+  seed: { schedules: number; connectionsPerSchedule: number } | 'demo';
+  /** Calls a minute per site, as Wix allows (the crowd); 0, no limit (the query path measures the gateway, not Wix). */
+  rateLimitPerMinute: number;
 }
 
 const FORGET_CALLS_EVERY_MS = 500;
 
 serveSystem(async (payload) => {
-  const seed = payload as EmulatorPayload;
-  const emulator = await startEmulator({ seed, webhookPrivateKeyPem: DEV_WEBHOOK_PRIVATE_KEY_PEM });
+  const { seed, rateLimitPerMinute } = payload as EmulatorPayload;
+  const emulator = await startEmulator({ seed, rateLimitPerMinute, webhookPrivateKeyPem: DEV_WEBHOOK_PRIVATE_KEY_PEM });
   // The emulator records every call for tests to inspect: count them and let them go, so a long
   // run does not grow its memory.
   let forgotten = 0;
@@ -25,7 +27,7 @@ serveSystem(async (payload) => {
   }, FORGET_CALLS_EVERY_MS);
   return {
     url: emulator.url,
-    counters: () => ({ calls: forgotten + emulator.calls.length }),
+    counters: () => ({ calls: forgotten + emulator.calls.length, rateLimited: emulator.rateLimitedCalls() }),
     async close() {
       clearInterval(forget);
       await emulator.close();

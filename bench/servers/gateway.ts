@@ -34,5 +34,16 @@ async function counters(app: App): Promise<Record<string, number>> {
     result[key] = (result[key] ?? 0) + value.value;
   }
   for (const value of (await metrics.sockets.get()).values) result.sockets = value.value;
+  // Reads answered without a call to Wix: the cache's hits, and the replica's.
+  for (const [name, metric] of [
+    ['cache', metrics.cacheReads],
+    ['replica', metrics.replicaReads],
+  ] as const) {
+    for (const value of (await metric.get()).values) {
+      const key = `${name}.${String(value.labels.result)}`;
+      result[key] = (result[key] ?? 0) + value.value;
+      result[`${name}.total`] = (result[`${name}.total`] ?? 0) + value.value;
+    }
+  }
   return result;
 }

@@ -44,13 +44,9 @@ export interface EmulatorDeps {
   /** Aborted on close, to cancel injected latency waits. */
   closing: AbortSignal;
   /** Wix's limit of calls a minute per site (app instance), when enforced. */
-  rateLimit: EmulatorRateLimit | undefined;
-}
-
-/** Calls refused with 429 because a site went over its limit. */
-export interface EmulatorRateLimit {
-  budget: MemorySiteBudget;
-  refused: number;
+  rateLimit: MemorySiteBudget | undefined;
+  /** Authenticated API calls served, and refused with 429 because their site was over its limit. */
+  callCounts: { taken: number; refused: number };
 }
 
 export interface RequestState {

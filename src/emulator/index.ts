@@ -151,11 +151,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     logger,
     closing: closing.signal,
     rateLimit: undefined,
+    callCounts: { taken: 0, refused: 0 },
   };
   const perMinute = options.rateLimitPerMinute ?? WIX_RATE_LIMIT_PER_MINUTE;
   // Wix counts calls in a minute; the emulator's window is exactly that (the gateway's is a
   // second longer, for calls delayed on the way).
-  if (perMinute > 0) deps.rateLimit = { budget: new MemorySiteBudget({ perMinute, windowMs: 60_000, readShare: 1 }), refused: 0 };
+  if (perMinute > 0) deps.rateLimit = new MemorySiteBudget({ perMinute, windowMs: 60_000, readShare: 1 });
 
   const server = http.createServer(createApp(deps));
   const address = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
@@ -174,7 +175,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     faults: deps.faults,
     store: deps.store,
-    rateLimitedCalls: () => deps.rateLimit?.refused ?? 0,
+    rateLimitedCalls: () => deps.callCounts.refused,
     webhooks: {
       delivered: dispatcher.delivered,
       attempts: dispatcher.attempts,

@@ -134,15 +134,15 @@ export function requireAuth(deps: EmulatorDeps): RequestHandler {
   return (req, _res, next) => {
     const caller = authenticate(req.headers, deps.config, deps.tokens, deps.store);
     stateOf(req).caller = caller;
-    const limit = deps.rateLimit;
-    if (limit) {
-      const grant = limit.budget.takeNow(caller.tenant.instanceId, 'write');
+    const grant = deps.rateLimit?.takeNow(caller.tenant.instanceId, 'write');
+    if (grant) {
       if (!grant.granted) {
-        limit.refused += 1;
+        deps.callCounts.refused += 1;
         const error = applicationError(429, 'TOO_MANY_REQUESTS', 'Too many requests: this site is over its limit of calls a minute');
         throw new WixError(error.status, error.body, { 'retry-after': String(Math.ceil(grant.retryAfterMs / 1_000)) });
       }
     }
+    deps.callCounts.taken += 1;
     next();
   };
 }

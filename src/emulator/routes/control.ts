@@ -4,9 +4,10 @@
  */
 import { Router } from 'express';
 import { bodyOf, type EmulatorDeps } from '../context.js';
-import { notFound } from '../errors.js';
+import { applicationError, notFound } from '../errors.js';
 import { describeFault, parseFaultRule } from '../faults.js';
 import { Checker, validated } from '../validate.js';
+import { updateSchedule } from '../schedules/service.js';
 
 export function controlRouter(deps: EmulatorDeps): Router {
   const router = Router();
@@ -45,6 +46,39 @@ export function controlRouter(deps: EmulatorDeps): Router {
   router.delete('/faults/provider-outages/:providerId', (req, res) => {
     deps.faults.restoreProvider(req.params.providerId);
     res.status(204).end();
+  });
+
+  /**
+   * Body `{ name }`: renames a schedule of the default site as someone working in the Wix
+   * dashboard would: not an API call (not counted against the site's limit, not recorded), but
+   * announced to the app by the Schedule Updated webhook, like any change. Answers `{ schedule }`.
+   */
+  router.post('/schedules/:id/rename', (req, res) => {
+    const check = new Checker();
+    const name = check.string(bodyOf(req).name, 'name', { required: true, min: 1 });
+    check.throwIfAny();
+    const tenant = deps.store.defaultTenant;
+    const current = tenant.getSchedule(req.params.id);
+    if (!current) throw notFound('Schedule', req.params.id);
+    const schedule = updateSchedule(tenant, current.id, current.revision, { name: validated(name) }, (events) =>
+      deps.webhooks.dispatch(tenant.instanceId, events),
+    );
+    res.json({ schedule });
+  });
+
+  /** Body `{ url }`: where webhooks go from now on (another process's gateway, say); `null` stops them. */
+  router.put('/webhook-url', (req, res) => {
+    const url: unknown = bodyOf(req).url;
+    if (url !== null && (typeof url !== 'string' || !/^https?:\/\//.test(url))) {
+      throw applicationError(400, 'INVALID_ARGUMENT', 'url must be an http(s) URL or null');
+    }
+    deps.webhooks.setWebhookUrl(url ?? undefined);
+    res.status(204).end();
+  });
+
+  /** API calls served so far (`taken`), and answered 429 because their site was over its limit (`refused`). */
+  router.get('/rate-limit', (_req, res) => {
+    res.json(deps.callCounts);
   });
 
   router.delete('/faults/:id', (req, res) => {
