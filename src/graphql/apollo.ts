@@ -119,7 +119,7 @@ function legacyJsonStatusPlugin(): ApolloServerPlugin<GatewayContext> {
 }
 
 /**
- * Every answer is the caller's own and fresh from Wix: `Cache-Control: no-store`, what Apollo's
+ * Every answer is the caller's own: `Cache-Control: no-store`, what Apollo's
  * cache-control plugin sends when no field carries a cache hint (this schema sets none). That plugin
  * is turned off because it instruments every field of every operation (it wraps each resolver of
  * the schema, which also keeps graphql-jit from reading plain properties inline) only to compute
