@@ -170,6 +170,18 @@ describe('a 429 from Wix', () => {
     expect(upstream.requests).toHaveLength(1);
   });
 
+  it('leaves /readyz ready and shows in /metrics', async () => {
+    const [gateway] = await setUp({ ratePerMinute: 200, cacheTtlMs: 60_000 });
+    wix.override = () => tooMany('30');
+    for (let index = 0; index < 12; index += 1) await gateway!.graphql(`{ connection(id: "r${index}") { id } }`);
+    expect((await fetch(`${gateway!.url}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`${gateway!.url}/metrics`)).text();
+    expect(metrics).toMatch(/gateway_upstream_budget_refusals_total\{kind="read"\} 11/);
+    expect(metrics).toMatch(/gateway_upstream_site_calls_total\{site="site-[\w-]+"\} 1/);
+    expect(metrics).toMatch(/gateway_upstream_cache_total\{namespace="externalCalendars",result="miss"\} 12/);
+    expect(metrics).toMatch(/gateway_upstream_budget_remaining\{site="site-[\w-]+"\} 199/);
+  });
+
   it('without Retry-After: backs off for a while all the same', async () => {
     const [gateway] = await setUp({ ratePerMinute: 200, cacheTtlMs: 60_000 });
     wix.override = () => tooMany();
