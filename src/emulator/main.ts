@@ -5,7 +5,7 @@
 import pino from 'pino';
 import { z } from 'zod';
 import { DEV_WEBHOOK_PRIVATE_KEY_PEM } from './dev-webhook-key.js';
-import { startEmulator, type Seed } from './index.js';
+import { startEmulator, WIX_RATE_LIMIT_PER_MINUTE, type Seed } from './index.js';
 
 const DEFAULT_PORT = 4010;
 
@@ -28,6 +28,8 @@ const envSchema = z.object({
    */
   EMULATOR_WEBHOOK_PRIVATE_KEY: z.string().min(1).default(DEV_WEBHOOK_PRIVATE_KEY_PEM),
   EMULATOR_SEED: seedSchema.default('demo'),
+  /** Calls a minute per site before 429, as Wix allows; 0 lifts the limit. */
+  EMULATOR_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(WIX_RATE_LIMIT_PER_MINUTE),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -45,6 +47,7 @@ const emulator = await startEmulator({
   seed: env.EMULATOR_SEED,
   webhookUrl: env.EMULATOR_WEBHOOK_URL,
   webhookPrivateKeyPem: env.EMULATOR_WEBHOOK_PRIVATE_KEY,
+  rateLimitPerMinute: env.EMULATOR_RATE_LIMIT_PER_MINUTE,
   logger,
 });
 

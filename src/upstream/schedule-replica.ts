@@ -47,6 +47,7 @@ interface Snapshot {
   /** Ids in listing order: Wix's order at the last load, then those created since. */
   order: string[];
   loadedAt: number;
+  lastReadAt: number;
   /** A background resync in flight, if any. */
   resync: Promise<void> | undefined;
 }
@@ -123,6 +124,7 @@ export class ScheduleReplica {
     const snapshot = this.#sites.get(site);
     if (snapshot) {
       this.#observer.read('hit');
+      snapshot.lastReadAt = Date.now();
       if (Date.now() - snapshot.loadedAt >= this.#settings.resyncMs && !snapshot.resync) {
         snapshot.resync = this.#resync(site, snapshot, loadAll);
       }
@@ -196,6 +198,10 @@ export class ScheduleReplica {
   }
 
   #checkBus(): void {
+    // A site nobody read for two resync periods is dropped: memory follows the sites in use, and
+    // the next read loads it again (no call is made for a site nobody reads).
+    const idleSince = Date.now() - 2 * this.#settings.resyncMs;
+    for (const [site, snapshot] of this.#sites) if (snapshot.lastReadAt < idleSince) this.#sites.delete(site);
     const ready = this.#bus.isReady();
     if (!ready && this.#busWasReady && this.#sites.size > 0) {
       this.#logger.warn('event bus not ready: the schedule replica is dropped and reads go to Wix until it is back');
@@ -212,7 +218,7 @@ function snapshotOf(schedules: readonly ScheduleDto[]): Snapshot {
     if (!byId.has(schedule.id)) order.push(schedule.id);
     byId.set(schedule.id, withoutPersonalData(schedule));
   }
-  return { byId, order, loadedAt: Date.now(), resync: undefined };
+  return { byId, order, loadedAt: Date.now(), lastReadAt: Date.now(), resync: undefined };
 }
 
 /** Wix's revision as a canonical decimal (a missing one is 0: older than any). */
