@@ -137,6 +137,8 @@ export async function runCrowd(target: CrowdTarget, settings: CrowdSettings): Pr
     const answered = writes.filter((write) => write.answeredAt <= start);
     const last = answered.at(-1);
     if (!last) return undefined;
+    // A failed write (never answered) after the last answered one leaves the setting unknown.
+    if (writes.some((write) => write.startedAt > last.startedAt && write.startedAt <= start)) return undefined;
     // A write that began before this read ended may or may not show: no expectation then.
     if (writes.some((write) => write.startedAt > last.startedAt && write.startedAt <= end)) return undefined;
     return last.enabled;
@@ -197,17 +199,18 @@ export async function runCrowd(target: CrowdTarget, settings: CrowdSettings): Pr
       enabled = !enabled;
       const url = target.gatewayUrls[n % target.gatewayUrls.length] ?? '';
       n += 1;
-      const begun = Date.now();
+      // Recorded before it is sent: a read that overlaps a write in flight may show either value.
+      const write = { startedAt: Date.now(), answeredAt: Number.POSITIVE_INFINITY, enabled };
+      writes.push(write);
       const answer = await post(url, SYNC_CONFIG, { id: target.connectionId, enabled });
       operations += 1;
-      latencies.push(Date.now() - begun);
+      latencies.push(Date.now() - write.startedAt);
       const code = answer.body.errors?.[0]?.extensions?.code ?? answer.body.data?.updateSyncConfig?.userErrors[0]?.code;
       if (answer.status !== 200 || code) {
         failed += 1;
+        // The setting may or may not have changed: nothing is expected of reads until the next write.
         fail(`write: ${code ?? `HTTP ${answer.status}`}`);
-        // The setting may or may not have changed: expect nothing until the next write.
-        writes.push({ startedAt: begun, answeredAt: Number.POSITIVE_INFINITY, enabled });
-      } else writes.push({ startedAt: begun, answeredAt: Date.now(), enabled });
+      } else write.answeredAt = Date.now();
     }
   };
 

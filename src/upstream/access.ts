@@ -59,7 +59,7 @@ export async function createUpstreamAccess(options: {
       );
     }
     budget = new RedisSiteBudget({ perMinute: policy.ratePerMinute }, redis);
-    generations = new RedisGenerations(redis);
+    generations = new RedisGenerations(redis, logger);
   } else {
     budget = new MemorySiteBudget({ perMinute: policy.ratePerMinute });
     generations = new MemoryGenerations();

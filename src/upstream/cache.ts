@@ -42,7 +42,7 @@ interface Entry {
   value: unknown;
   bytes: number;
   storedAt: number;
-  generation: number;
+  generation: string;
 }
 
 export interface Fetched<T> {
@@ -76,7 +76,7 @@ export class UpstreamCache {
    */
   async read<T>(request: CachedRead, fetch: () => Promise<Fetched<T>>, onStale: (ageMs: number) => void): Promise<T> {
     if (!this.enabled) return (await fetch()).value;
-    let generation: number;
+    let generation: string;
     try {
       generation = await this.#generations.current(request.site, request.namespace);
     } catch {
