@@ -1,0 +1,97 @@
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWebhookJwt, startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { startTestApp } from '../helpers/app.js';
+
+const SECRET = 'tenancy-test-secret-long-enough-for-hs256';
+const TENANT_A = 'aaaaaaaa-0000-4000-8000-0000000000a1';
+const TENANT_B = 'bbbbbbbb-0000-4000-8000-0000000000b1';
+
+let emulator: Emulator;
+let app: Awaited<ReturnType<typeof startTestApp>>;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  app = await startTestApp({
+    WIX_API_URL: emulator.url,
+    WIX_APP_ID: emulator.appId,
+    WIX_APP_SECRET: emulator.appSecret,
+    WIX_WEBHOOK_PUBLIC_KEY: emulator.webhookPublicKeyPem,
+    AUTH_JWT_SECRET: SECRET,
+  });
+});
+afterAll(async () => {
+  await app.close();
+  await emulator.close();
+});
+
+async function ask<T>(tenant: string, query: string, variables?: Record<string, unknown>): Promise<T> {
+  const token = await new SignJWT({ instanceId: tenant })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(SECRET));
+  const response = await fetch(`${app.gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data: T; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
+
+type Schedules = { schedules: { edges: Array<{ node: { id: string; name: string; revision: string } }> } };
+const SCHEDULES = '{ schedules(first: 100) { edges { node { id name revision } } } }';
+const CONNECTIONS = '{ connections { connections { id schedule { id } } } }';
+
+describe('replica and cache per site (app mode, two tenants)', () => {
+  it('keeps each tenant’s schedules and connections apart, however often they are read', async () => {
+    for (let round = 0; round < 2; round += 1) {
+      const a = await ask<Schedules>(TENANT_A, SCHEDULES);
+      const b = await ask<Schedules>(TENANT_B, SCHEDULES);
+      const idsA = a.schedules.edges.map((edge) => edge.node.id);
+      const idsB = new Set(b.schedules.edges.map((edge) => edge.node.id));
+      expect(idsA.length).toBeGreaterThan(0);
+      expect(idsA.filter((id) => idsB.has(id))).toEqual([]);
+      const connectionsA = await ask<{ connections: { connections: Array<{ id: string }> } }>(TENANT_A, CONNECTIONS);
+      const connectionsB = await ask<{ connections: { connections: Array<{ id: string }> } }>(TENANT_B, CONNECTIONS);
+      const ofB = new Set(connectionsB.connections.connections.map((c) => c.id));
+      expect(connectionsA.connections.connections.filter((c) => ofB.has(c.id))).toEqual([]);
+    }
+  });
+
+  it('applies a tenant’s webhook to that tenant’s replica only', async () => {
+    const [first] = (await ask<Schedules>(TENANT_A, SCHEDULES)).schedules.edges;
+    const schedule = first?.node;
+    if (!schedule) throw new Error('tenant A has no schedule');
+    await ask<Schedules>(TENANT_B, SCHEDULES);
+    const revision = String(Number(schedule.revision) + 1);
+    const jwt = await createWebhookJwt({
+      privateKey: emulator.webhookPrivateKeyPem,
+      appId: emulator.appId,
+      instanceId: TENANT_A,
+      eventType: 'wix.calendar.v3.schedule_updated',
+      event: {
+        id: `tenancy-${revision}`,
+        entityFqdn: 'wix.calendar.v3.schedule',
+        slug: 'updated',
+        entityId: schedule.id,
+        eventTime: new Date().toISOString(),
+        entityEventSequence: `${Date.now()}`,
+        updatedEvent: { currentEntity: { ...schedule, status: 'ACTIVE', revision, name: 'Renamed for tenant A only' } },
+      },
+    });
+    const answer = await fetch(`${app.gateway.url}/webhooks/wix`, { method: 'POST', body: jwt });
+    expect(answer.status).toBe(200);
+    const forA = await ask<{ schedule: { name: string } | null }>(TENANT_A, 'query($id: ID!) { schedule(id: $id) { name } }', {
+      id: schedule.id,
+    });
+    expect(forA.schedule?.name).toBe('Renamed for tenant A only');
+    const forB = await ask<{ schedule: { name: string } | null }>(TENANT_B, 'query($id: ID!) { schedule(id: $id) { name } }', {
+      id: schedule.id,
+    });
+    expect(forB.schedule).toBeNull();
+    const listB = await ask<Schedules>(TENANT_B, SCHEDULES);
+    expect(listB.schedules.edges.map((edge) => edge.node.name)).not.toContain('Renamed for tenant A only');
+  });
+});
