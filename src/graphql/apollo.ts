@@ -12,6 +12,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { GatewayContext } from './context.js';
 import { ErrorCode, GatewayError } from '../infra/errors.js';
+import { staleDataExtension } from '../upstream/cache.js';
 
 /** Codes Apollo Server itself assigns to request errors; they are safe to show as they are. */
 const APOLLO_CLIENT_ERROR_CODES = new Set([
@@ -154,10 +155,6 @@ function staleDataPlugin(): ApolloServerPlugin<GatewayContext> {
       };
     },
   };
-}
-
-export function staleDataExtension(ageMs: number): { ageSeconds: number; reason: string } {
-  return { ageSeconds: Math.round(ageMs / 100) / 10, reason: ErrorCode.UPSTREAM_RATE_LIMITED };
 }
 
 export function createApolloServer(options: ApolloOptions): ApolloServer<GatewayContext> {

@@ -16,7 +16,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
 import { assertMayRun } from '../auth/authorize.js';
-import type { ContextFactory } from '../graphql/context.js';
+import type { ContextFactory, GatewayContext } from '../graphql/context.js';
+import { staleDataExtension } from '../upstream/cache.js';
 import type { Metrics } from '../infra/metrics.js';
 import { GatewayError, UnauthenticatedError } from '../infra/errors.js';
 import { SharedSubscriptions, isShareable, type ResultSink } from './shared-subscriptions.js';
@@ -189,9 +190,17 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
         }
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
-      onNext: (_ctx, _id, _payload, _args, result) => {
-        const executionResult = result as ExecutionResult;
-        if (!executionResult.errors?.length) return undefined;
+      onNext: (_ctx, _id, _payload, args, result) => {
+        let executionResult = result as ExecutionResult;
+        // A query answered from cached data because the site's budget was spent says so, as over HTTP.
+        const staleAgeMs = (args.contextValue as GatewayContext | undefined)?.staleData.ageMs;
+        if (staleAgeMs !== undefined) {
+          executionResult = {
+            ...executionResult,
+            extensions: { ...executionResult.extensions, staleData: staleDataExtension(staleAgeMs) },
+          };
+        }
+        if (!executionResult.errors?.length) return staleAgeMs === undefined ? undefined : executionResult;
         return { ...executionResult, errors: mask(executionResult.errors) };
       },
       // Errors of onSubscribe and of execution before the first result pass here: masked once.

@@ -1,5 +1,10 @@
 import type { Generations } from './generations.js';
-import { UpstreamRateLimitedError } from '../infra/errors.js';
+import { ErrorCode, UpstreamRateLimitedError } from '../infra/errors.js';
+
+/** What a response carries when cached answers stood in for reads the budget refused: the oldest one's age. */
+export function staleDataExtension(ageMs: number): { ageSeconds: number; reason: string } {
+  return { ageSeconds: Math.round(ageMs / 100) / 10, reason: ErrorCode.UPSTREAM_RATE_LIMITED };
+}
 
 /**
  * Answers of Wix reads that Wix announces no change of (connections, providers, calendars,
