@@ -4,6 +4,7 @@ import type { UpstreamPolicy } from '../../src/infra/config.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { callsTo, fakeWix, type FakeWix } from '../helpers/fake-wix.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { connect } from '../helpers/ws-client.js';
 
 const CONNECTIONS = '/bookings/v2/external-calendars/connections';
 const EVENTS = '/bookings/v2/external-calendars/events';
@@ -142,6 +143,24 @@ describe('one budget per site', () => {
     const body = stale as unknown as { extensions?: { staleData?: { ageSeconds: number; reason: string } } };
     expect(body.extensions?.staleData).toEqual({ ageSeconds: expect.any(Number), reason: 'UPSTREAM_RATE_LIMITED' });
     expect(body.extensions?.staleData?.ageSeconds).toBeGreaterThanOrEqual(0.1);
+  });
+
+  it('says so over WebSocket too', async () => {
+    const [gateway] = await setUp({ ratePerMinute: 3, cacheTtlMs: 100 });
+    await gateway!.graphql(LIST);
+    await connection(gateway!, 'conn-w1');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const client = connect(gateway!.wsUrl);
+    try {
+      const { value } = await client.iterate({ query: LIST }).next();
+      expect((value as { errors?: unknown }).errors).toBeUndefined();
+      expect((value as { extensions?: { staleData?: unknown } }).extensions?.staleData).toEqual({
+        ageSeconds: expect.any(Number),
+        reason: 'UPSTREAM_RATE_LIMITED',
+      });
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('never answers a read with data from before the gateway’s own write, even over budget', async () => {
