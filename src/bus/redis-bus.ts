@@ -29,6 +29,8 @@ const RETRY_DELAY_MS = 250;
 const CONNECT_WAIT_MS = 5_000;
 /** Every command but the blocking read: a webhook must be answered (503 if need be) before Wix's 1,250 ms. */
 const COMMAND_TIMEOUT_MS = 750;
+/** How long a webhook waits for replicas to confirm its event (REDIS_WAIT_REPLICAS), within Wix's 1,250 ms. */
+const WAIT_TIMEOUT_MS = 400;
 /** How often the bus asks Redis whether it still answers, still holds the stream, and may not evict. */
 const CHECK_INTERVAL_MS = 1_000;
 
@@ -40,6 +42,8 @@ export interface RedisBusOptions {
   prefix?: string;
   /** Told, for each event read from the stream, how long after its append it was read (seconds). */
   observeLag?: (seconds: number) => void;
+  /** Replicas that must confirm an event (WAIT) before `publish` resolves; default 0. */
+  waitReplicas?: number;
 }
 
 type Scripted = Redis & {
@@ -160,7 +164,7 @@ export class RedisEventBus implements EventBus, EventLog {
       (reply) => (Array.isArray(reply) ? (reply[1] as string | undefined) : undefined),
       () => undefined, // CONFIG may be disabled (managed Redis): then the schedule is unknown
     );
-    this.#setRefusal(refusalOf(info));
+    this.#setRefusal(refusalOf(info, this.#options.waitReplicas ?? 0));
     const warning = persistenceWarning(info, save);
     if (warning) this.#options.logger.warn({ aofEnabled: info.get('aof_enabled') === '1', save }, warning);
   }
@@ -189,7 +193,8 @@ export class RedisEventBus implements EventBus, EventLog {
     if (this.#checking || this.#closed) return;
     this.#checking = true;
     try {
-      this.#setRefusal(refusalOf(parseInfo(await this.#commands.info('server', 'memory'))));
+      const info = parseInfo(await this.#commands.info('server', 'memory', 'replication'));
+      this.#setRefusal(refusalOf(info, this.#options.waitReplicas ?? 0));
       const [epoch] = await this.#attach();
       if (epoch !== this.#epoch) this.#epochStale = true;
       this.#setUnanswered(undefined);
@@ -225,6 +230,7 @@ export class RedisEventBus implements EventBus, EventLog {
     }
     const [verdict, id, delivered, epoch] = reply;
     if (epoch !== this.#epoch) this.#epochStale = true;
+    await this.#replicated();
     if (verdict !== 'accepted') return { verdict: verdict === 'duplicate' ? 'duplicate' : 'stale' };
     return {
       verdict: 'accepted',
@@ -234,6 +240,19 @@ export class RedisEventBus implements EventBus, EventLog {
         cursor: encodeCursor({ kind: 'r', logId: epoch, position: id }),
       },
     };
+  }
+
+  /**
+   * With REDIS_WAIT_REPLICAS, resolves once that many replicas have everything this connection
+   * wrote (the script writes even for a duplicate, so a retry also waits for the original).
+   */
+  async #replicated(): Promise<void> {
+    const wanted = this.#options.waitReplicas ?? 0;
+    if (wanted === 0) return;
+    const confirmed = await this.#commands.wait(wanted, WAIT_TIMEOUT_MS);
+    if (confirmed < wanted) {
+      throw new EventBusUnavailableError(`Only ${confirmed} of ${wanted} Redis replicas confirmed the event within ${WAIT_TIMEOUT_MS} ms.`);
+    }
   }
 
   /** The event of a stream entry, or undefined when it is unreadable. Its cursor names the entry's epoch. */

@@ -15,8 +15,11 @@ export function parseInfo(info: string): Map<string, string> {
   return fields;
 }
 
-/** Why this Redis cannot hold the bus, or undefined when it can. `info` holds the server and memory sections. */
-export function refusalOf(info: Map<string, string>): string | undefined {
+/**
+ * Why this Redis cannot hold the bus, or undefined when it can. `info` holds the server, memory
+ * and replication sections; `waitReplicas` is how many replicas must confirm each event.
+ */
+export function refusalOf(info: Map<string, string>, waitReplicas: number): string | undefined {
   const version = info.get('redis_version');
   const major = Number(version?.split('.')[0]);
   if (version !== undefined && Number.isFinite(major) && major < 7) {
@@ -25,6 +28,11 @@ export function refusalOf(info: Map<string, string>): string | undefined {
   const policy = info.get('maxmemory_policy');
   if (policy !== undefined && policy !== 'noeviction') {
     return `Redis maxmemory-policy is ${policy}: it may evict event-bus keys and lose acknowledged webhooks; set it to noeviction`;
+  }
+  // `slave<n>:ip=…,state=online,…`: a replica still in its first sync cannot confirm anything yet.
+  const replicas = [...info].filter(([name, value]) => /^slave\d+$/.test(name) && value.includes('state=online')).length;
+  if (replicas < waitReplicas) {
+    return `Redis has ${replicas} replicas online, and REDIS_WAIT_REPLICAS asks ${waitReplicas} to confirm each event`;
   }
   return undefined;
 }

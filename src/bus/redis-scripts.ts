@@ -45,7 +45,9 @@ return {epoch, newest and newest[1] or '0-0'}
 export const PUBLISH_SCRIPT = `#!lua
 ${ENSURE_EPOCH}
 local epoch = ensure_epoch(ARGV[6])
-if redis.call('EXISTS', KEYS[3]) == 1 then return {'duplicate', '', '', epoch} end
+-- A duplicate or stale event still writes (its marks live on): a WAIT after it then also covers the
+-- write of the event it repeats, which may not have reached the replicas yet.
+if redis.call('EXPIRE', KEYS[3], ARGV[1]) == 1 then return {'duplicate', '', '', epoch} end
 local seq, topics = ARGV[2], ARGV[3]
 local function cmp(a, b)
   if #a ~= #b then return #a < #b and -1 or 1 end
@@ -56,12 +58,18 @@ local known = redis.call('HMGET', KEYS[4], 'seq', 'topics')
 local deliver, all = topics, topics
 if known[1] then
   local order = cmp(seq, known[1])
-  if order < 0 then return {'stale', '', '', epoch} end
+  if order < 0 then
+    redis.call('EXPIRE', KEYS[4], ARGV[1])
+    return {'stale', '', '', epoch}
+  end
   if order == 0 then
     local had, fresh = {}, {}
     for t in string.gmatch(known[2] or '', '[^,]+') do had[t] = true end
     for t in string.gmatch(topics, '[^,]+') do if not had[t] then table.insert(fresh, t) end end
-    if #fresh == 0 then return {'stale', '', '', epoch} end
+    if #fresh == 0 then
+      redis.call('EXPIRE', KEYS[4], ARGV[1])
+      return {'stale', '', '', epoch}
+    end
     deliver = table.concat(fresh, ',')
     all = (known[2] or '') .. ',' .. deliver
   end
