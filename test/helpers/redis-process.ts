@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
 /**
@@ -58,7 +61,9 @@ function exited(child: ChildProcess): Promise<void> {
 /** Persistence off unless `args` says otherwise (later arguments win). */
 export async function startRedisProcess(args: string[] = []): Promise<RedisProcess> {
   const port = await freePort();
-  const fullArgs = ['--save', '', '--appendonly', 'no', ...args];
+  // Its own directory: a replica's sync writes an RDB file even with persistence off.
+  const dir = await mkdtemp(join(tmpdir(), 'redis-test-'));
+  const fullArgs = ['--dir', dir, '--save', '', '--appendonly', 'no', ...args];
   let child = await launch(port, fullArgs);
   const url = `redis://127.0.0.1:${port}`;
   return {
@@ -90,6 +95,7 @@ export async function startRedisProcess(args: string[] = []): Promise<RedisProce
       child.kill('SIGCONT');
       child.kill('SIGKILL');
       await exited(child);
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }
