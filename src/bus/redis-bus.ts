@@ -178,7 +178,7 @@ export class RedisEventBus implements EventBus, EventLog {
 
   #setUnanswered(reason: string | undefined): void {
     if (reason === this.#unanswered) return;
-    if (reason && !this.#unanswered) this.#options.logger.warn({ reason }, 'Redis does not answer: event bus not ready');
+    if (reason && !this.#unanswered) this.#options.logger.warn({ reason }, 'Redis cannot take events: event bus not ready');
     if (!reason) this.#options.logger.info('Redis answers again: event bus ready');
     this.#unanswered = reason;
   }
@@ -282,7 +282,7 @@ export class RedisEventBus implements EventBus, EventLog {
     this.#streamResets += 1;
     this.#options.logger.warn(
       { previousEpoch: this.#epoch, epoch },
-      'the Redis event stream was lost (Redis restarted without persistence, flushed, or failed over): following the new one; older cursors are expired',
+      'the Redis event stream was lost (restart without persistence, flush, failover): following the new one; older cursors expire',
     );
     this.#epoch = epoch;
     return '0-0';
@@ -406,7 +406,7 @@ export class RedisEventBus implements EventBus, EventLog {
     if (this.#closed) return 'closed';
     if (this.#commands.status !== 'ready' || this.#reader.status !== 'ready') return 'Redis is not connected';
     if (this.#refusal) return this.#refusal;
-    if (this.#unanswered) return `Redis does not answer (${this.#unanswered})`;
+    if (this.#unanswered) return `Redis cannot take events (${this.#unanswered})`;
     if (this.#epochStale) return 'the Redis event stream was lost: re-attaching to the new one';
     return undefined;
   }

@@ -63,7 +63,7 @@ export function createMetrics() {
     }),
     busStreamResets: new Counter({
       name: 'gateway_event_bus_stream_resets_total',
-      help: 'With Redis: times this instance found the event stream lost (Redis restarted without persistence, flushed, failed over) and followed the new one.',
+      help: 'With Redis: times this instance found the event stream lost (restart, flush, failover) and followed the new one.',
       registers: [registry],
       collect() {
         this.reset();
