@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import type { BusEvent, ScheduleChange, ScheduleTopic } from './events.js';
 import { LocalHub } from './hub.js';
 import { DEDUPE_TTL_MS } from './memory-bus.js';
-import { parseInfo, persistenceWarning, refusalOf } from './redis-health.js';
+import { parseInfo, persistenceWarning, refusalOf, versionProblem } from './redis-health.js';
 import { ATTACH_SCRIPT, PUBLISH_SCRIPT } from './redis-scripts.js';
 import { subscribeWithReplay, type EventLog } from './subscription.js';
 
@@ -85,7 +85,7 @@ export class RedisEventBus implements EventBus, EventLog {
   /** Redis holds another epoch than the reader follows: the reader re-attaches before reading on. */
   #epochStale = false;
   #streamResets = 0;
-  /** Why Redis may not hold the bus (evicting policy, too old), when it may not. */
+  /** Why Redis may not hold the bus (an evicting policy, too few replicas), when it may not. */
   #refusal: string | undefined;
   /** Why the last check of Redis failed, when it did. */
   #unanswered: string | undefined;
@@ -160,6 +160,8 @@ export class RedisEventBus implements EventBus, EventLog {
   /** Reads the server's version, eviction policy and persistence; logs what changed. */
   async #inspect(): Promise<void> {
     const info = parseInfo(await this.#commands.info());
+    const tooOld = versionProblem(info);
+    if (tooOld) throw new Error(tooOld);
     const save = await this.#commands.config('GET', 'save').then(
       (reply) => (Array.isArray(reply) ? (reply[1] as string | undefined) : undefined),
       () => undefined, // CONFIG may be disabled (managed Redis): then the schedule is unknown

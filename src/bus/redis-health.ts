@@ -1,6 +1,6 @@
 /**
  * What the bus needs of a Redis server to keep every acknowledged webhook: Redis 7.0 or newer (the
- * scripts), and a `maxmemory-policy` of `noeviction` (an evicting Redis may drop the stream, the
+ * scripts; an older one stops start-up), and a `maxmemory-policy` of `noeviction` (an evicting Redis may drop the stream, the
  * counter or a dedupe mark, and an acknowledged event with them). Persistence is only advised: without
  * it a Redis restart loses what it held, which the bus then detects (see the epoch).
  */
@@ -20,11 +20,6 @@ export function parseInfo(info: string): Map<string, string> {
  * and replication sections; `waitReplicas` is how many replicas must confirm each event.
  */
 export function refusalOf(info: Map<string, string>, waitReplicas: number): string | undefined {
-  const version = info.get('redis_version');
-  const major = Number(version?.split('.')[0]);
-  if (version !== undefined && Number.isFinite(major) && major < 7) {
-    return `Redis ${version} is too old: the event bus needs Redis 7.0 or newer`;
-  }
   const policy = info.get('maxmemory_policy');
   if (policy !== undefined && policy !== 'noeviction') {
     return `Redis maxmemory-policy is ${policy}: it may evict event-bus keys and lose acknowledged webhooks; set it to noeviction`;
@@ -35,6 +30,15 @@ export function refusalOf(info: Map<string, string>, waitReplicas: number): stri
     return `Redis has ${replicas} replicas online, and REDIS_WAIT_REPLICAS asks ${waitReplicas} to confirm each event`;
   }
   return undefined;
+}
+
+/** Why this Redis cannot run the bus's scripts at all (it is older than 7.0), or undefined. */
+export function versionProblem(info: Map<string, string>): string | undefined {
+  const version = info.get('redis_version');
+  const major = Number(version?.split('.')[0]);
+  return version !== undefined && Number.isFinite(major) && major < 7
+    ? `Redis ${version} is too old: the event bus needs Redis 7.0 or newer`
+    : undefined;
 }
 
 /**
