@@ -45,7 +45,14 @@ export interface EventBus {
   listenerCount(): number;
   /** Event ids the bus forgot before their 48 hours because its store was full (in memory only). */
   earlyEvictions(): number;
-  /** Whether the bus can serve (Redis connected, when configured). */
+  /** Times the bus found its Redis stream lost and began following a new one (Redis only). */
+  streamResets(): number;
+  /**
+   * Whether the bus can serve: with Redis, connected, answering, not allowed to evict, and
+   * following the stream Redis holds now.
+   */
   isReady(): boolean;
+  /** Why it cannot serve, when it cannot. */
+  notReadyReason(): string | undefined;
   close(): Promise<void>;
 }

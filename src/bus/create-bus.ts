@@ -7,7 +7,7 @@ import type { Metrics } from '../infra/metrics.js';
 
 /** In memory for one process; on Redis when REDIS_URL is set, so several instances act as one. */
 export async function createEventBus(
-  config: Pick<Config, 'redisUrl' | 'eventLogSize'>,
+  config: Pick<Config, 'redisUrl' | 'redisWaitReplicas' | 'eventLogSize'>,
   logger: Logger,
   metrics: Metrics,
 ): Promise<EventBus> {
@@ -15,6 +15,7 @@ export async function createEventBus(
   return RedisEventBus.connect({
     url: config.redisUrl,
     logSize: config.eventLogSize,
+    waitReplicas: config.redisWaitReplicas,
     logger,
     observeLag: (seconds) => metrics.busLag.observe(seconds),
   });

@@ -141,8 +141,16 @@ export class MemoryEventBus implements EventBus, EventLog {
     return this.#earlyEvictions;
   }
 
+  streamResets(): number {
+    return 0; // one log in this process, never lost while it runs
+  }
+
   isReady(): boolean {
     return true;
+  }
+
+  notReadyReason(): string | undefined {
+    return undefined;
   }
 
   close(): Promise<void> {

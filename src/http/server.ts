@@ -132,10 +132,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   app.get('/readyz', (_req, res) => {
     const openCircuits = guard.openCircuits();
-    const ready = !stopping && bus.isReady() && openCircuits.length === 0;
-    res
-      .status(ready ? 200 : 503)
-      .json({ status: ready ? 'ready' : stopping ? 'stopping' : 'not-ready', eventBus: bus.isReady(), openCircuits });
+    const eventBusReason = bus.notReadyReason();
+    const ready = !stopping && eventBusReason === undefined && openCircuits.length === 0;
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : stopping ? 'stopping' : 'not-ready',
+      eventBus: eventBusReason === undefined,
+      eventBusReason,
+      openCircuits,
+    });
   });
   let metricsServer: Server | undefined;
   if (config.metricsPort === undefined) app.get('/metrics', metricsHandler(metrics, config.metricsToken));

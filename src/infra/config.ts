@@ -59,6 +59,7 @@ const EnvSchema = z.object({
   INTROSPECTION: bool.optional(),
   CORS_ORIGINS: list,
   REDIS_URL: optionalText,
+  REDIS_WAIT_REPLICAS: count(0, 16, 0),
   METRICS_PORT: port.optional(),
   METRICS_TOKEN: optionalText,
   EVENT_LOG_SIZE: count(10, 10_000_000, 10_000),
@@ -159,6 +160,8 @@ export interface Config {
   introspection: boolean;
   corsOrigins: string[] | undefined;
   redisUrl: string | undefined;
+  /** Redis replicas that must have an event before its webhook is acknowledged (WAIT); 0: the primary alone. */
+  redisWaitReplicas: number;
   eventLogSize: number;
   bodyLimitBytes: number;
   /** /metrics on its own port instead of the main one, when set. */
@@ -263,6 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.INTROSPECTION ?? !production,
     corsOrigins: e.CORS_ORIGINS,
     redisUrl: e.REDIS_URL,
+    redisWaitReplicas: e.REDIS_WAIT_REPLICAS,
     eventLogSize: e.EVENT_LOG_SIZE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     metricsPort: e.METRICS_PORT,

@@ -135,3 +135,10 @@ export class CursorExpiredError extends GatewayError {
     super(message, 'CURSOR_EXPIRED');
   }
 }
+
+/** The event bus (Redis) cannot answer right now, e.g. to replay after a cursor: retry later. */
+export class EventBusUnavailableError extends GatewayError {
+  constructor(message = 'The event log is not reachable right now; retry later.') {
+    super(message, 'EVENT_BUS_UNAVAILABLE');
+  }
+}

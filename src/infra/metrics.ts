@@ -131,6 +131,15 @@ export function createMetrics() {
         this.inc(bus?.earlyEvictions() ?? 0);
       },
     }),
+    busStreamResets: new Counter({
+      name: 'gateway_event_bus_stream_resets_total',
+      help: 'With Redis: times this instance found the event stream lost (restart, flush, failover) and followed the new one.',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(bus?.streamResets() ?? 0);
+      },
+    }),
     subscriptions: new Gauge({
       name: 'gateway_active_subscriptions',
       help: 'GraphQL subscriptions running in this process (subscribers sharing one execution each count).',

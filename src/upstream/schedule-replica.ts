@@ -64,6 +64,8 @@ export class ScheduleReplica {
   readonly #stopObserving: () => void;
   readonly #readinessTimer: NodeJS.Timeout;
   #busWasReady: boolean;
+  /** The bus's count of streams lost (Redis lost its data): events may have gone with them. */
+  #streamResets: number;
 
   constructor(options: {
     settings: ReplicaSettings;
@@ -80,6 +82,7 @@ export class ScheduleReplica {
     this.#logger = options.logger;
     this.#stopObserving = this.#bus.observe((event) => this.#onEvent(event));
     this.#busWasReady = this.#bus.isReady();
+    this.#streamResets = this.#bus.streamResets();
     // A bus that was away even for a moment may have missed webhooks: checked every second, not
     // only when a read comes, so that a short outage between two reads is not overlooked.
     this.#readinessTimer = setInterval(() => this.#checkBus(), 1_000).unref();
@@ -134,13 +137,15 @@ export class ScheduleReplica {
     let loading = this.#loading.get(site);
     if (!loading) {
       const arrived: ScheduleDto[] = [];
+      const resetsAtStart = this.#bus.streamResets();
       const done = loadAll().then(
         (schedules) => {
           this.#loading.delete(site);
           const fresh = snapshotOf(schedules);
           for (const schedule of arrived) this.#merge(fresh, schedule);
-          // Only kept if the bus stayed ready throughout: otherwise webhooks may have been missed.
-          if (this.#bus.isReady() && this.#busWasReady) this.#sites.set(site, fresh);
+          // Only kept if the bus stayed ready and its stream the same throughout: otherwise webhooks
+          // may have been missed.
+          if (this.#bus.isReady() && this.#busWasReady && this.#bus.streamResets() === resetsAtStart) this.#sites.set(site, fresh);
           this.#observer.loaded('load');
           return fresh;
         },
@@ -203,10 +208,16 @@ export class ScheduleReplica {
     const idleSince = Date.now() - 2 * this.#settings.resyncMs;
     for (const [site, snapshot] of this.#sites) if (snapshot.lastReadAt < idleSince) this.#sites.delete(site);
     const ready = this.#bus.isReady();
-    if (!ready && this.#busWasReady && this.#sites.size > 0) {
-      this.#logger.warn('event bus not ready: the schedule replica is dropped and reads go to Wix until it is back');
+    const resets = this.#bus.streamResets();
+    if ((!ready || resets !== this.#streamResets) && this.#sites.size > 0) {
+      this.#logger.warn(
+        ready
+          ? 'the event stream was lost (Redis lost its data): the schedule replica is dropped and loaded again'
+          : 'event bus not ready: the schedule replica is dropped and reads go to Wix until it is back',
+      );
     }
-    if (!ready) this.#sites.clear();
+    if (!ready || resets !== this.#streamResets) this.#sites.clear();
+    this.#streamResets = resets;
     this.#busWasReady = ready;
   }
 }

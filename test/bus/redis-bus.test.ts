@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Client } from 'graphql-ws';
@@ -148,5 +149,61 @@ describe('the Redis log is bounded', () => {
     expect(bus.isReady()).toBe(true);
     await bus.close();
     expect(bus.isReady()).toBe(false);
+  });
+});
+
+describe('the dedupe mark and the log entry are written together', () => {
+  const change = (eventId: string, entityId: string) => ({
+    eventId,
+    instanceId: 'i',
+    entityId,
+    eventTime: new Date().toISOString(),
+    sequence: '1',
+    topics: ['updated' as const],
+    schedule: { id: entityId, status: 'ACTIVE' as const },
+  });
+
+  it('leaves no "seen" mark when the entry cannot be appended, so the retry is accepted and delivered', async () => {
+    const own = `atomic-${randomUUID()}:`;
+    const bus = await RedisEventBus.connect({ url: inject('redisUrl'), logSize: 100, logger: pino({ level: 'silent' }), prefix: own });
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      const first = await bus.publish(change('before', 'sched-a'));
+      // The stream key holding something else makes the append fail, as a Redis out of memory would.
+      await redis.rename(`${own}events`, `${own}events-aside`);
+      await redis.set(`${own}events`, 'not a stream');
+      await expect(bus.publish(change('retried', 'sched-b'))).rejects.toThrow();
+      await redis.del(`${own}events`);
+      await redis.rename(`${own}events-aside`, `${own}events`);
+
+      const retry = await bus.publish(change('retried', 'sched-b'));
+      expect(retry.verdict).toBe('accepted');
+      const replay = await bus.subscribe({ since: first.event?.cursor ?? '', filter: () => true });
+      expect((await replay.next()).value).toMatchObject({ eventId: 'retried', entityId: 'sched-b' });
+      await replay.return?.();
+    } finally {
+      redis.disconnect();
+      await bus.close();
+    }
+  });
+
+  it('appends after a lost entry counter (as an evicting Redis loses it) instead of failing forever', async () => {
+    const own = `counter-${randomUUID()}:`;
+    const bus = await RedisEventBus.connect({ url: inject('redisUrl'), logSize: 100, logger: pino({ level: 'silent' }), prefix: own });
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      for (let n = 0; n < 3; n += 1) await bus.publish(change(`e-${n}`, `s-${n}`));
+      await redis.del(`${own}events-count`);
+      const next = await bus.publish(change('after-loss', 's-x'));
+      expect(next).toMatchObject({ verdict: 'accepted' });
+      const again = await bus.publish(change('after-loss-2', 's-y'));
+      expect(again).toMatchObject({ verdict: 'accepted' });
+      const replay = await bus.subscribe({ since: next.event?.cursor ?? '', filter: () => true });
+      expect((await replay.next()).value).toMatchObject({ eventId: 'after-loss-2' });
+      await replay.return?.();
+    } finally {
+      redis.disconnect();
+      await bus.close();
+    }
   });
 });
