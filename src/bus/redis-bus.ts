@@ -220,7 +220,7 @@ export class RedisEventBus implements EventBus, EventLog {
     return subscribeWithReplay(this.#hub, this, options);
   }
 
-  async readAfter(cursor: string): Promise<BusEvent[]> {
+  async readAfter(cursor: string, limit = Number.POSITIVE_INFINITY): Promise<BusEvent[]> {
     const { kind, logId, position } = decodeCursor(cursor);
     const after = /^(\d+)-0$/.exec(position)?.[1];
     if (kind !== 'r' || logId !== this.#logId || after === undefined) throw new CursorExpiredError();
@@ -232,13 +232,14 @@ export class RedisEventBus implements EventBus, EventLog {
     const events: BusEvent[] = [];
     let from = position;
     for (;;) {
-      const entries = await this.#commands.xrange(this.#keys.stream, `(${from}`, '+', 'COUNT', READ_BATCH);
+      const count = Math.min(READ_BATCH, limit - events.length);
+      const entries = await this.#commands.xrange(this.#keys.stream, `(${from}`, '+', 'COUNT', count);
       for (const [id, fields] of entries) {
         const event = this.#toEvent(id, fields);
         if (event) events.push(event);
         from = id;
       }
-      if (entries.length < READ_BATCH) return events;
+      if (entries.length < count || events.length >= limit) return events;
     }
   }
 

@@ -4,7 +4,7 @@ import { ExternalCalendarsApi } from '../datasources/external-calendars.js';
 import { SchedulesApi } from '../datasources/schedules.js';
 import { WixHttpClient, type WixCredentials } from '../datasources/wix-http.js';
 import { transportFor } from '../datasources/transport.js';
-import type { EventBus } from '../bus/bus.js';
+import type { EventBus, QueueBudget } from '../bus/bus.js';
 import type { UpstreamGuard } from '../datasources/resilience.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { Caller } from '../auth/caller.js';
@@ -22,6 +22,8 @@ export interface GatewayContext {
   onSlowConsumer: (() => void) | undefined;
   /** Events one subscription may have waiting before its consumer counts as too slow. */
   maxQueuedEvents: number;
+  /** Over WebSocket: the bytes its socket may have waiting, shared by the socket's subscriptions. */
+  queueBudget: QueueBudget | undefined;
 }
 
 /** The upstream APIs, created per operation so their DataLoader caches never outlive it. */
@@ -44,6 +46,7 @@ export interface ContextInput {
   requestId?: string | undefined;
   caller: Caller;
   onSlowConsumer?: () => void;
+  queueBudget?: QueueBudget;
 }
 
 export type ContextFactory = (input: ContextInput) => GatewayContext;
@@ -61,7 +64,7 @@ export function createContextFactory(
 ): ContextFactory {
   // One transport for every operation: a client is made per operation, its connections are not.
   const transport = transportFor(upstream.baseUrl, upstream.fetch);
-  return ({ requestId: offered, caller, onSlowConsumer }) => {
+  return ({ requestId: offered, caller, onSlowConsumer, queueBudget }) => {
     const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
     const deadline = Date.now() + guard.settings.deadlineMs;
     // The logger and the upstream clients are made on first use: a subscriber whose events need no
@@ -77,6 +80,7 @@ export function createContextFactory(
       bus,
       onSlowConsumer,
       maxQueuedEvents,
+      queueBudget,
       get wix() {
         if (wix) return wix;
         const http = new WixHttpClient({

@@ -1,6 +1,7 @@
 import { Kind, getOperationAST, subscribe as graphqlSubscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { GatewayContext } from '../graphql/context.js';
 import { AsyncQueue } from '../bus/async-queue.js';
+import { SlowConsumerError } from '../bus/subscription.js';
 
 /** Sockets written per turn of the event loop when one result goes to many subscribers. */
 const WRITE_BATCH = 512;
@@ -130,7 +131,7 @@ export class SharedSubscriptions {
           if (index > 0 && index % WRITE_BATCH === 0) await new Promise(setImmediate);
           const [consumer, sink] = targets[index]!;
           if (consumer.closed) continue;
-          if (!sink.write(result)) consumer.end(new Error('Subscriber too slow: too many undelivered events.'));
+          if (!sink.write(result)) consumer.end(new SlowConsumerError());
         }
       }
       for (const consumer of [...share.consumers.keys()]) consumer.end();
