@@ -70,7 +70,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: count(0, 1_000_000, 600),
   WS_MAX_SUBSCRIPTIONS: count(1, 10_000, 100),
   WS_MAX_QUEUED_EVENTS: count(1, 1_000_000, 1_000),
-  WS_MAX_SOCKETS_PER_CALLER: count(0, 1_000_000, 20),
+  WS_MAX_SOCKETS_PER_CALLER: count(0, 1_000_000, 10),
   WS_MAX_BUFFERED_BYTES: count(64 * 1_024, 1_024 * 1_024 * 1_024, 2 * 1_024 * 1_024),
   WS_DOCUMENT_CACHE_BYTES: count(0, 1_024 * 1_024 * 1_024, 8 * 1_024 * 1_024),
   WS_SHARED_EXECUTION: bool.default(true),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Kind, getOperationAST, subscribe as graphqlSubscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { GatewayContext } from '../graphql/context.js';
 import { AsyncQueue } from '../bus/async-queue.js';
@@ -75,9 +76,11 @@ export class SharedSubscriptions {
     variables: Record<string, unknown> | null | undefined,
     sink: ResultSink,
   ): void {
-    const key = [context.caller.authenticated ? context.caller.tenant : '*', operationName ?? '', query, canonical(variables ?? {})].join(
+    const text = [context.caller.authenticated ? context.caller.tenant : '*', operationName ?? '', query, canonical(variables ?? {})].join(
       '\u0000',
     );
+    // Kept as a digest: the text may be tens of kilobytes (100 schedule ids), once per subscriber.
+    const key = createHash('sha256').update(text).digest('base64');
     this.#registered.set(context, { key, sink });
   }
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/infra/config.js';
 
 describe('per-caller WebSocket bounds', () => {
-  it('defaults to 20 sockets per caller, 2 MiB waiting per socket and an 8 MiB document cache', () => {
+  it('defaults to 10 sockets per caller, 2 MiB waiting per socket and an 8 MiB document cache', () => {
     expect(loadConfig({}).limits).toMatchObject({
-      wsMaxSocketsPerCaller: 20,
+      wsMaxSocketsPerCaller: 10,
       wsMaxBufferedBytes: 2 * 1_024 * 1_024,
       wsDocumentCacheBytes: 8 * 1_024 * 1_024,
     });
