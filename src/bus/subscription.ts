@@ -19,11 +19,11 @@ export interface EventLog {
 const QUEUE_LIMIT = 10_000;
 
 /** Events a resumer's replay reads from the log at a time, and holds at most. */
-export const REPLAY_CHUNK = 100;
+const REPLAY_CHUNK = 100;
 
 /** The size of an event as delivered, roughly: computed once per event, however many queues hold it. */
 const sizes = new WeakMap<BusEvent, number>();
-export function eventBytes(event: BusEvent): number {
+function eventBytes(event: BusEvent): number {
   let bytes = sizes.get(event);
   if (bytes === undefined) {
     bytes = Buffer.byteLength(JSON.stringify(event));

@@ -56,8 +56,17 @@ export class CallerSockets {
 
   constructor(private readonly max: number) {}
 
-  /** Counts `socket` for `key` until it closes; false (nothing counted) when the caller is at its cap. */
+  /** Sockets counted for `key` (for tests and metrics). */
+  count(key: string): number {
+    return this.#open.get(key) ?? 0;
+  }
+
+  /**
+   * Counts `socket` for `key` until it closes; false (nothing counted) when the caller is at its cap,
+   * or when the socket closed already (while its token was checked): it would never be uncounted.
+   */
   admit(key: string, socket: WebSocket): boolean {
+    if (socket.readyState === socket.CLOSED) return false;
     const open = this.#open.get(key) ?? 0;
     if (this.max > 0 && open >= this.max) return false;
     this.#open.set(key, open + 1);
