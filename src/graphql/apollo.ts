@@ -46,15 +46,15 @@ export interface ApolloOptions {
 /**
  * Keeps a gateway error or one of Apollo's request errors as it is; anything else (a bug) is logged
  * and replaced by a bare INTERNAL_SERVER_ERROR, so no internal message or stack reaches a client.
- * With introspection off, validation messages lose their "Did you mean …?" (it names the schema's
- * fields). HTTP and WebSocket errors both pass here.
+ * With introspection off, validation and variable messages lose their "Did you mean …?" (it names
+ * the schema's fields and enum values). HTTP and WebSocket errors both pass here.
  */
 export function createErrorFormatter(logger: Logger, options: { introspection: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof GatewayError) return formatted;
     const code = formatted.extensions?.code;
-    if (code === 'GRAPHQL_VALIDATION_FAILED' && !options.introspection)
+    if ((code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT') && !options.introspection)
       return { ...formatted, message: withoutSuggestions(formatted.message) };
     if (typeof code === 'string' && APOLLO_CLIENT_ERROR_CODES.has(code)) return formatted;
     logger.error({ err: original, path: formatted.path }, 'unexpected error while executing an operation');

@@ -36,7 +36,7 @@ export function limitRules(limits: Limits, options: { introspection: boolean }):
   ] as ValidationRule[];
 }
 
-/** "Did you mean …?" at the end of a validation message: it names fields of the schema. */
+/** "Did you mean …?" at the end of a validation or variable message: it names fields and enum values of the schema. */
 const SUGGESTION = / ?Did you mean(.+?)\?$/;
 
 /** A validation message without the schema's field and type names it suggests (introspection off). */

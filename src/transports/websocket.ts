@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import {
   GraphQLError,
   getOperationAST,
+  getVariableValues,
   specifiedRules,
   type ExecutionResult,
   type GraphQLFormattedError,
@@ -65,6 +66,8 @@ export interface WebSocketEndpoint {
 }
 
 const CLOSING_BRACE = Buffer.from('}');
+/** Variable errors reported at most for one operation (graphql-js's own default). */
+const VARIABLE_ERRORS_MAX = 50;
 const TEXT_FRAME = { binary: false } as const;
 
 /**
@@ -192,8 +195,19 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
             (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
           );
         }
+        const operation = getOperationAST(document, payload.operationName);
+        if (operation) {
+          // As Apollo Server does over HTTP: variables that do not fit their types are the client's error.
+          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, {
+            maxErrors: VARIABLE_ERRORS_MAX,
+          });
+          if (coerced.errors) {
+            return coerced.errors.map(
+              (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } }),
+            );
+          }
+        }
         try {
-          const operation = getOperationAST(document, payload.operationName);
           assertMayRun(caller, operation?.operation);
           if (operation) assertCostWithin(schema, document, operation, payload.variables, options.maxCost);
         } catch (error) {

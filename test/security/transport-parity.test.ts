@@ -57,6 +57,19 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       ]);
     });
 
+    it('answers a variable of the wrong value with BAD_USER_INPUT naming no enum value when introspection is off', async () => {
+      const query = 'query($s: [ScheduleStatus!]) { schedules(filter: { statuses: $s }) { edges { cursor } } }';
+      const result = await runOnce(transport, closed, query, { s: ['ACTIV'] });
+      expect(result.errors).toEqual([
+        {
+          message: 'Variable "$s" got invalid value "ACTIV" at "s[0]"; Value "ACTIV" does not exist in "ScheduleStatus" enum.',
+          locations: [{ line: 1, column: 7 }],
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ]);
+      expect(upstream.requests).toHaveLength(0);
+    });
+
     it('suggests when introspection is on', async () => {
       const result = await runOnce(transport, open, '{ schedul(id: "x") { id } }');
       expect(result.errors?.[0]?.message).toMatch(/Did you mean "schedule"/);
