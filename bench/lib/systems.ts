@@ -9,7 +9,8 @@ const PRODUCTION = { NODE_ENV: 'production' };
 
 /**
  * The gateway's settings for a benchmark: production (no Sandbox or introspection), open on
- * purpose (no caller tokens to mint), no rate limit, warnings only in the log.
+ * purpose (no caller tokens to mint), no rate limit nor socket cap (every client is one loopback
+ * address), warnings only in the log.
  */
 const GATEWAY_ENV = {
   ...PRODUCTION,
@@ -20,6 +21,7 @@ const GATEWAY_ENV = {
   LOG_LEVEL: 'warn',
   RATE_LIMIT_PER_MINUTE: '0',
   WS_MAX_SUBSCRIPTIONS: '10000',
+  WS_MAX_SOCKETS_PER_CALLER: '0',
 };
 
 /** The public half of the emulator's development key, as WIX_WEBHOOK_PUBLIC_KEY takes it. */

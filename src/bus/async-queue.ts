@@ -9,9 +9,12 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   #done = false;
   #error: unknown;
   readonly #onClose: () => void;
+  readonly #onTaken: (value: T) => void;
 
-  constructor(onClose: () => void = () => {}) {
+  /** `onTaken` runs for each value the consumer takes (not for values dropped by `return`). */
+  constructor(onClose: () => void = () => {}, onTaken: (value: T) => void = () => {}) {
     this.#onClose = onClose;
+    this.#onTaken = onTaken;
   }
 
   get size(): number {
@@ -25,8 +28,12 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   push(value: T): void {
     if (this.#done) return;
     const waiter = this.#waiting.shift();
-    if (waiter) waiter.resolve({ value, done: false });
-    else this.#buffer.push(value);
+    if (!waiter) {
+      this.#buffer.push(value);
+      return;
+    }
+    waiter.resolve({ value, done: false });
+    this.#onTaken(value);
   }
 
   /** Ends the stream; with an error, the consumer's next read rejects with it (after buffered items). */
@@ -43,7 +50,10 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
 
   next(): Promise<IteratorResult<T>> {
     const value = this.#buffer.shift();
-    if (value !== undefined) return Promise.resolve({ value, done: false });
+    if (value !== undefined) {
+      this.#onTaken(value);
+      return Promise.resolve({ value, done: false });
+    }
     if (this.#done) {
       const error = this.#error;
       this.#error = undefined;

@@ -20,7 +20,17 @@ export interface SubscribeOptions {
   entityIds?: ReadonlySet<string> | undefined;
   /** Events that may wait for the consumer; past it the subscription ends and `onOverflow` runs. */
   maxQueued?: number;
+  /** Bytes that may wait for the consumer, shared with the rest of its connection; past it, as above. */
+  budget?: QueueBudget | undefined;
   onOverflow?: (() => void) | undefined;
+}
+
+/** A byte allowance for events waiting for one consumer (a WebSocket's, shared by its subscriptions). */
+export interface QueueBudget {
+  /** Takes `bytes` from the allowance; false (and nothing taken) when they do not fit. */
+  reserve(bytes: number): boolean;
+  /** Gives back what `reserve` took, once the event was taken by the consumer or dropped. */
+  release(bytes: number): void;
 }
 
 /**

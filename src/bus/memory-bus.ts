@@ -110,7 +110,7 @@ export class MemoryEventBus implements EventBus, EventLog {
     return subscribeWithReplay(this.#hub, this, options);
   }
 
-  readAfter(cursor: string): Promise<BusEvent[]> {
+  readAfter(cursor: string, limit = Number.POSITIVE_INFINITY): Promise<BusEvent[]> {
     const { kind, logId, position } = decodeCursor(cursor);
     const after = Number(position);
     const oldest = Math.max(1, this.#lastPosition - this.#log.length + 1);
@@ -118,7 +118,7 @@ export class MemoryEventBus implements EventBus, EventLog {
       return Promise.reject(new CursorExpiredError());
     }
     const events: BusEvent[] = [];
-    for (let p = after + 1; p <= this.#lastPosition; p += 1) {
+    for (let p = after + 1; p <= this.#lastPosition && events.length < limit; p += 1) {
       const event = this.#log[p % this.#log.length];
       if (event) events.push(event);
     }

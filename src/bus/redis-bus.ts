@@ -344,12 +344,12 @@ export class RedisEventBus implements EventBus, EventLog {
     return subscribeWithReplay(this.#hub, this, options);
   }
 
-  async readAfter(cursor: string): Promise<BusEvent[]> {
+  async readAfter(cursor: string, limit = Number.POSITIVE_INFINITY): Promise<BusEvent[]> {
     const { kind, logId, position } = decodeCursor(cursor);
     const after = /^(\d+)-0$/.exec(position)?.[1];
     if (kind !== 'r' || after === undefined) throw new CursorExpiredError();
     try {
-      return await this.#read(logId, position, BigInt(after));
+      return await this.#read(logId, position, BigInt(after), limit);
     } catch (error) {
       if (error instanceof GatewayError) throw error;
       this.#options.logger.warn({ reason: reasonOf(error) }, 'replaying from the Redis event stream failed');
@@ -357,7 +357,7 @@ export class RedisEventBus implements EventBus, EventLog {
     }
   }
 
-  async #read(epoch: string, position: string, after: bigint): Promise<BusEvent[]> {
+  async #read(epoch: string, position: string, after: bigint, limit: number): Promise<BusEvent[]> {
     const [current, [oldest], counter] = await Promise.all([
       this.#commands.get(this.#keys.epoch),
       this.#commands.xrange(this.#keys.stream, '-', '+', 'COUNT', 1),
@@ -372,7 +372,8 @@ export class RedisEventBus implements EventBus, EventLog {
     const events: BusEvent[] = [];
     let from = position;
     for (;;) {
-      const entries = await this.#commands.xrange(this.#keys.stream, `(${from}`, '+', 'COUNT', READ_BATCH);
+      const count = Math.min(READ_BATCH, limit - events.length);
+      const entries = await this.#commands.xrange(this.#keys.stream, `(${from}`, '+', 'COUNT', count);
       for (const [id, fields] of entries) {
         const values = new Map<string, string>();
         for (let i = 0; i + 1 < fields.length; i += 2) values.set(fields[i] ?? '', fields[i + 1] ?? '');
@@ -380,7 +381,7 @@ export class RedisEventBus implements EventBus, EventLog {
         if (event) events.push(event);
         from = id;
       }
-      if (entries.length < READ_BATCH) return events;
+      if (entries.length < count || events.length >= limit) return events;
     }
   }
 

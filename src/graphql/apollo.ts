@@ -13,6 +13,8 @@ import type { Logger } from 'pino';
 import type { GatewayContext } from './context.js';
 import { ErrorCode, GatewayError } from '../infra/errors.js';
 import { staleDataExtension } from '../upstream/cache.js';
+import { assertCostWithin } from './cost.js';
+import { withoutSuggestions } from './limits.js';
 
 /** Codes Apollo Server itself assigns to request errors; they are safe to show as they are. */
 const APOLLO_CLIENT_ERROR_CODES = new Set([
@@ -32,24 +34,29 @@ export interface ApolloOptions {
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   metrics: Metrics;
   sandbox: boolean;
-  introspection: boolean;
   /** Runs when the server starts draining: closes the WebSocket endpoint. */
   beforeDrain: () => Promise<void>;
-  /** Depth, cost, alias and directive limits (src/graphql/limits.ts). */
+  /** Depth, alias, directive and introspection rules (src/graphql/limits.ts). */
   validationRules: ValidationRule[];
   maxTokens: number;
+  /** `LIMIT_COST`, checked with the operation's variables (src/graphql/cost.ts). */
+  maxCost: number;
   executor: ExecutorKind;
 }
 
 /**
  * Keeps a gateway error or one of Apollo's request errors as it is; anything else (a bug) is logged
  * and replaced by a bare INTERNAL_SERVER_ERROR, so no internal message or stack reaches a client.
+ * With introspection off, validation and variable messages lose their "Did you mean …?" (it names
+ * the schema's fields and enum values). HTTP and WebSocket errors both pass here.
  */
-export function createErrorFormatter(logger: Logger) {
+export function createErrorFormatter(logger: Logger, options: { introspection: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof GatewayError) return formatted;
     const code = formatted.extensions?.code;
+    if ((code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT') && !options.introspection)
+      return { ...formatted, message: withoutSuggestions(formatted.message) };
     if (typeof code === 'string' && APOLLO_CLIENT_ERROR_CODES.has(code)) return formatted;
     logger.error({ err: original, path: formatted.path }, 'unexpected error while executing an operation');
     return {
@@ -158,10 +165,11 @@ function staleDataPlugin(): ApolloServerPlugin<GatewayContext> {
 }
 
 export function createApolloServer(options: ApolloOptions): ApolloServer<GatewayContext> {
-  const { schema, httpServer, logger, formatError, metrics, sandbox, introspection, beforeDrain, validationRules, maxTokens } = options;
+  const { schema, httpServer, logger, formatError, metrics, sandbox, beforeDrain, validationRules, maxTokens, maxCost } = options;
   return new ApolloServer<GatewayContext>({
     ...(options.executor === 'jit' ? { gateway: jitGateway(schema) } : { schema }),
-    introspection,
+    // INTROSPECTION is applied by the shared validation rules (limitRules), the same on every transport.
+    introspection: true,
     csrfPrevention: true,
     stopOnTerminationSignals: false, // the process entry stops everything in order on SIGTERM / SIGINT
     includeStacktraceInErrorResponses: false,
@@ -192,8 +200,9 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Gateway
       {
         async requestDidStart() {
           return {
-            async didResolveOperation({ operation, contextValue }) {
+            async didResolveOperation({ operation, contextValue, document, request }) {
               assertMayRun(contextValue.caller, operation?.operation);
+              if (operation) assertCostWithin(schema, document, operation, request.variables, maxCost);
             },
           };
         },

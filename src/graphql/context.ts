@@ -4,7 +4,7 @@ import { ExternalCalendarsApi } from '../datasources/external-calendars.js';
 import { SchedulesApi } from '../datasources/schedules.js';
 import { WixHttpClient, type WixCredentials } from '../datasources/wix-http.js';
 import { transportFor } from '../datasources/transport.js';
-import type { EventBus } from '../bus/bus.js';
+import type { EventBus, QueueBudget } from '../bus/bus.js';
 import type { UpstreamGuard } from '../datasources/resilience.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { Caller } from '../auth/caller.js';
@@ -28,6 +28,8 @@ export interface GatewayContext {
    * holder, not a field: Apollo Server runs each operation on a shallow copy of the context.
    */
   staleData: { ageMs: number | undefined };
+  /** Over WebSocket: the bytes its socket may have waiting, shared by the socket's subscriptions. */
+  queueBudget: QueueBudget | undefined;
 }
 
 /** The upstream APIs, created per operation so their DataLoader caches never outlive it. */
@@ -57,6 +59,7 @@ export interface ContextInput {
   requestId?: string | undefined;
   caller: Caller;
   onSlowConsumer?: () => void;
+  queueBudget?: QueueBudget;
 }
 
 export type ContextFactory = (input: ContextInput) => GatewayContext;
@@ -75,7 +78,7 @@ export function createContextFactory(
 ): ContextFactory {
   // One transport for every operation: a client is made per operation, its connections are not.
   const transport = transportFor(upstream.baseUrl, upstream.fetch);
-  return ({ requestId: offered, caller, onSlowConsumer }) => {
+  return ({ requestId: offered, caller, onSlowConsumer, queueBudget }) => {
     const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
     const deadline = Date.now() + guard.settings.deadlineMs;
     // The logger and the upstream clients are made on first use: a subscriber whose events need no
@@ -92,6 +95,7 @@ export function createContextFactory(
       onSlowConsumer,
       maxQueuedEvents,
       staleData: { ageMs: undefined },
+      queueBudget,
       get wix() {
         if (wix) return wix;
         const site = upstream.siteFor(caller);

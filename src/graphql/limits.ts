@@ -2,7 +2,7 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import type { GraphQLError, ValidationContext, ValidationRule } from 'graphql';
+import { NoSchemaIntrospectionCustomRule, type GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import type { Limits } from '../infra/config.js';
 
 /**
@@ -20,16 +20,26 @@ const report = {
 };
 
 /**
- * Depth, cost, aliases and directives, checked in validation: before any resolver runs, so before
- * any upstream call. The same rules serve HTTP (Apollo) and WebSocket (graphql-ws). Tokens are
- * limited in the parser (`maxTokens`).
+ * Depth, aliases, directives and the introspection cost ceiling, checked in validation: before any
+ * resolver runs, so before any upstream call; with introspection off, `__schema` and `__type` are
+ * refused here too. The same rules serve HTTP (Apollo) and WebSocket (graphql-ws). Tokens are
+ * limited in the parser (`maxTokens`); the cost of an operation is checked once its variables are
+ * known (`assertCostWithin` in cost.ts), since a page size may come from a variable.
  */
-export function limitRules(limits: Limits): ValidationRule[] {
+export function limitRules(limits: Limits, options: { introspection: boolean }): ValidationRule[] {
   return [
     maxDepthRule({ n: limits.depth, ignoreIntrospection: false, flattenFragments: true, ...report }),
-    costLimitRule({ maxCost: limits.cost, ignoreIntrospection: true, ...report }),
     costLimitRule({ maxCost: INTROSPECTION_COST_CEILING, ignoreIntrospection: false, ...report }),
     maxAliasesRule({ n: limits.aliases, ...report }),
     maxDirectivesRule({ n: limits.directives, ...report }),
+    ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ] as ValidationRule[];
+}
+
+/** "Did you mean …?" at the end of a validation or variable message: it names fields and enum values of the schema. */
+const SUGGESTION = / ?Did you mean(.+?)\?$/;
+
+/** A validation message without the schema's field and type names it suggests (introspection off). */
+export function withoutSuggestions(message: string): string {
+  return message.replace(SUGGESTION, '');
 }

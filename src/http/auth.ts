@@ -42,34 +42,57 @@ export function authenticateHttp(authenticator: Authenticator): RequestHandler {
 }
 
 /**
- * Per-caller rate limiting (per instance): the caller's subject, else its tenant, else the client
- * address. 429 with Retry-After when the budget of the minute is spent; 0 turns it off.
+ * Who a limit counts against: the caller's token subject, else its tenant, else the client address
+ * (an open gateway, or a caller whose token names neither).
  */
-export function rateLimit(perMinute: number): RequestHandler {
-  if (perMinute === 0) return (_req, _res, next) => next();
-  const limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
+export function callerKey(caller: Caller | undefined, address: string | undefined): string {
+  if (caller?.subject) return `sub:${caller.subject}`;
+  if (caller?.tenant) return `tenant:${caller.tenant}`;
+  return `ip:${address ?? 'unknown'}`;
+}
+
+/**
+ * One per-caller budget of `perMinute` operations (per instance), spent by HTTP requests and by
+ * operations sent over WebSocket alike; 0 turns it off.
+ */
+export class CallerRateLimiter {
+  readonly #limiter: RateLimiterMemory | undefined;
+
+  constructor(perMinute: number) {
+    this.#limiter = perMinute === 0 ? undefined : new RateLimiterMemory({ points: perMinute, duration: 60 });
+  }
+
+  /** Spends one operation of the caller's budget: undefined when allowed, the error to answer when spent. */
+  async consume(key: string): Promise<RateLimitedError | undefined> {
+    if (!this.#limiter) return undefined;
+    try {
+      await this.#limiter.consume(key);
+      return undefined;
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      return new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1_000)));
+    }
+  }
+}
+
+/** Per-caller rate limiting of HTTP requests: 429 with Retry-After when the budget of the minute is spent. */
+export function rateLimit(limiter: CallerRateLimiter): RequestHandler {
   return (req, res, next) => {
     if (req.method === 'OPTIONS') {
       next();
       return;
     }
-    const caller = (res.locals as Partial<HttpLocals>).caller;
-    const key = caller?.subject
-      ? `sub:${caller.subject}`
-      : caller?.tenant
-        ? `tenant:${caller.tenant}`
-        : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+    const key = callerKey((res.locals as Partial<HttpLocals>).caller, req.socket.remoteAddress);
     limiter.consume(key).then(
-      () => next(),
-      (rejection: unknown) => {
-        if (!(rejection instanceof RateLimiterRes)) {
-          next(rejection);
+      (error) => {
+        if (!error) {
+          next();
           return;
         }
-        const error = new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1_000)));
         res.setHeader('retry-after', String(error.retryAfterSeconds));
         sendGraphQLStyleError(res, 429, error.message, error.code);
       },
+      (error: unknown) => next(error),
     );
   };
 }

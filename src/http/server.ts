@@ -13,7 +13,7 @@ import { createMetrics, type Metrics } from '../infra/metrics.js';
 import { metricsHandler } from './metrics-endpoint.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { OPEN_CALLER } from '../auth/caller.js';
-import { authenticateHttp, rateLimit, type HttpLocals } from './auth.js';
+import { CallerRateLimiter, authenticateHttp, rateLimit, type HttpLocals } from './auth.js';
 import { limitRules } from '../graphql/limits.js';
 import type { EventBus } from '../bus/bus.js';
 import { startWebSocketEndpoint } from '../transports/websocket.js';
@@ -64,6 +64,8 @@ export interface Gateway {
   metrics: Metrics;
   /** Shared subscription streams and their subscribers (WebSocket). */
   sharedSubscriptionStats(): { streams: number; consumers: number };
+  /** Parsed WebSocket documents kept, and the bytes they count for. */
+  documentCacheStats(): { documents: number; bytes: number };
   /** Stops accepting work, closes sockets (1001), lets in-flight requests finish. */
   close(): Promise<void>;
 }
@@ -91,8 +93,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
   });
   const createContext = createContextFactory(logger, upstream, guard, bus, config.limits.wsMaxQueuedEvents, metrics, access);
-  const formatError = createErrorFormatter(logger);
-  const validationRules = limitRules(config.limits);
+  const formatError = createErrorFormatter(logger, { introspection: config.introspection });
+  const validationRules = limitRules(config.limits, { introspection: config.introspection });
+  // One budget per caller, spent over HTTP and WebSocket alike.
+  const rateLimiter = new CallerRateLimiter(config.limits.ratePerMinute);
   const webSockets = startWebSocketEndpoint({
     httpServer,
     schema,
@@ -108,6 +112,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     connectionInitWaitTimeoutMs: options.connectionInitWaitTimeoutMs ?? 3_000,
     keepAliveMs: options.keepAliveMs ?? 12_000,
     maxSubscriptionsPerSocket: config.limits.wsMaxSubscriptions,
+    maxSocketsPerCaller: config.limits.wsMaxSocketsPerCaller,
+    maxBufferedBytes: config.limits.wsMaxBufferedBytes,
+    documentCacheBytes: config.limits.wsDocumentCacheBytes,
+    maxCost: config.limits.cost,
+    rateLimiter,
     sharedExecution: config.limits.wsSharedExecution,
   });
   const apollo = createApolloServer({
@@ -117,10 +126,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     formatError,
     metrics,
     sandbox: config.sandbox,
-    introspection: config.introspection,
     beforeDrain: () => webSockets.close(),
     validationRules,
     maxTokens: config.limits.tokens,
+    maxCost: config.limits.cost,
     executor: config.executor,
   });
   await apollo.start();
@@ -158,7 +167,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     '/graphql',
     cors({ origin: config.corsOrigins ?? true, maxAge: 600 }),
     authenticateHttp(options.authenticator),
-    rateLimit(config.limits.ratePerMinute),
+    rateLimit(rateLimiter),
     express.json({ limit: config.bodyLimitBytes }),
     (req, res, next) => {
       // express leaves the body undefined for other content types, and Apollo would answer 500:
@@ -193,6 +202,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     httpServer,
     metrics,
     sharedSubscriptionStats: () => webSockets.sharedStats(),
+    documentCacheStats: () => webSockets.documentCacheStats(),
     async close() {
       stopping = true;
       await apollo.stop(); // closes the sockets first, then drains and closes the HTTP server

@@ -79,6 +79,9 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: count(0, 1_000_000, 600),
   WS_MAX_SUBSCRIPTIONS: count(1, 10_000, 100),
   WS_MAX_QUEUED_EVENTS: count(1, 1_000_000, 1_000),
+  WS_MAX_SOCKETS_PER_CALLER: count(0, 1_000_000, 10),
+  WS_MAX_BUFFERED_BYTES: count(64 * 1_024, 1_024 * 1_024 * 1_024, 2 * 1_024 * 1_024),
+  WS_DOCUMENT_CACHE_BYTES: count(0, 1_024 * 1_024 * 1_024, 8 * 1_024 * 1_024),
   WS_SHARED_EXECUTION: bool.default(true),
   EXECUTOR: z.enum(['graphql-js', 'jit'], { error: 'must be graphql-js or jit' }).default('jit'),
 });
@@ -112,6 +115,12 @@ export interface Limits {
   wsMaxSubscriptions: number;
   /** Events one subscription may have waiting for a consumer that does not read. */
   wsMaxQueuedEvents: number;
+  /** Sockets one caller may hold open at once on one instance; 0: no limit. */
+  wsMaxSocketsPerCaller: number;
+  /** Bytes one socket may have waiting (unsent, plus events queued for its subscriptions) before it counts as too slow. */
+  wsMaxBufferedBytes: number;
+  /** Parsed and validated WebSocket documents kept, in bytes of their text; 0: none kept. */
+  wsDocumentCacheBytes: number;
   /** Subscribers of one document, variables and tenant share one execution per event. */
   wsSharedExecution: boolean;
 }
@@ -282,6 +291,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
       wsMaxSubscriptions: e.WS_MAX_SUBSCRIPTIONS,
       wsMaxQueuedEvents: e.WS_MAX_QUEUED_EVENTS,
+      wsMaxSocketsPerCaller: e.WS_MAX_SOCKETS_PER_CALLER,
+      wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+      wsDocumentCacheBytes: e.WS_DOCUMENT_CACHE_BYTES,
       wsSharedExecution: e.WS_SHARED_EXECUTION,
     },
   };

@@ -4,7 +4,9 @@ import type { BusEvent, ScheduleEventPayload, ScheduleTopic } from '../bus/event
 import type { GatewayContext } from '../graphql/context.js';
 import { mayReceive } from '../auth/caller.js';
 
-const SCHEDULE_IDS_MAX = 1_000;
+/** What one subscription may hold of its arguments: 100 ids (as List Events takes) of at most 250 characters. */
+const SCHEDULE_IDS_MAX = 100;
+const SCHEDULE_ID_LENGTH_MAX = 250;
 
 interface ScheduleEventArgs {
   scheduleIds?: readonly string[] | null;
@@ -17,10 +19,13 @@ function scheduleEvents(topic: ScheduleTopic) {
     subscribe: async (
       _: unknown,
       { scheduleIds, since }: ScheduleEventArgs,
-      { bus, caller, maxQueuedEvents, onSlowConsumer }: GatewayContext,
+      { bus, caller, maxQueuedEvents, queueBudget, onSlowConsumer }: GatewayContext,
     ) => {
       if (scheduleIds && scheduleIds.length > SCHEDULE_IDS_MAX) {
         throw new BadUserInputError(`Give at most ${SCHEDULE_IDS_MAX} scheduleIds.`, ['scheduleIds']);
+      }
+      if (scheduleIds?.some((id) => id.length > SCHEDULE_ID_LENGTH_MAX)) {
+        throw new BadUserInputError(`A schedule id has at most ${SCHEDULE_ID_LENGTH_MAX} characters.`, ['scheduleIds']);
       }
       const ids = scheduleIds ? new Set(scheduleIds) : undefined;
       return bus.subscribe({
@@ -29,6 +34,7 @@ function scheduleEvents(topic: ScheduleTopic) {
         filter: (event) => mayReceive(caller, event.instanceId) && event.topics.includes(topic) && (!ids || ids.has(event.entityId)),
         entityIds: ids,
         maxQueued: maxQueuedEvents,
+        budget: queueBudget,
         onOverflow: onSlowConsumer,
       });
     },

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { Kind, getOperationAST, subscribe as graphqlSubscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { GatewayContext } from '../graphql/context.js';
 import { AsyncQueue } from '../bus/async-queue.js';
+import { SlowConsumerError } from '../bus/subscription.js';
 
 /** Sockets written per turn of the event loop when one result goes to many subscribers. */
 const WRITE_BATCH = 512;
@@ -74,9 +76,11 @@ export class SharedSubscriptions {
     variables: Record<string, unknown> | null | undefined,
     sink: ResultSink,
   ): void {
-    const key = [context.caller.authenticated ? context.caller.tenant : '*', operationName ?? '', query, canonical(variables ?? {})].join(
+    const text = [context.caller.authenticated ? context.caller.tenant : '*', operationName ?? '', query, canonical(variables ?? {})].join(
       '\u0000',
     );
+    // Kept as a digest: the text may be tens of kilobytes (100 schedule ids), once per subscriber.
+    const key = createHash('sha256').update(text).digest('base64');
     this.#registered.set(context, { key, sink });
   }
 
@@ -130,7 +134,7 @@ export class SharedSubscriptions {
           if (index > 0 && index % WRITE_BATCH === 0) await new Promise(setImmediate);
           const [consumer, sink] = targets[index]!;
           if (consumer.closed) continue;
-          if (!sink.write(result)) consumer.end(new Error('Subscriber too slow: too many undelivered events.'));
+          if (!sink.write(result)) consumer.end(new SlowConsumerError());
         }
       }
       for (const consumer of [...share.consumers.keys()]) consumer.end();

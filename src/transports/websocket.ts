@@ -2,25 +2,26 @@ import type { IncomingMessage, Server } from 'node:http';
 import {
   GraphQLError,
   getOperationAST,
-  parse,
+  getVariableValues,
   specifiedRules,
-  validate,
-  type DocumentNode,
   type ExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
-import { CloseCode } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
 import { assertMayRun } from '../auth/authorize.js';
-import type { ContextFactory, GatewayContext } from '../graphql/context.js';
 import { staleDataExtension } from '../upstream/cache.js';
+import type { ContextFactory, GatewayContext } from '../graphql/context.js';
+import { assertCostWithin } from '../graphql/cost.js';
+import { callerKey, type CallerRateLimiter } from '../http/auth.js';
 import type { Metrics } from '../infra/metrics.js';
 import { GatewayError, UnauthenticatedError } from '../infra/errors.js';
+import { DocumentCache } from './document-cache.js';
 import { SharedSubscriptions, isShareable, type ResultSink } from './shared-subscriptions.js';
+import { CallerSockets, POLICY_VIOLATION, closeAtExpiry, closeSlowConsumer } from './socket-limits.js';
 import { serveGraphQLWs, type ConnectionExtra } from './ws-server.js';
 
 export interface WebSocketOptions {
@@ -42,6 +43,16 @@ export interface WebSocketOptions {
   /** Interval of keep-alive pings. */
   keepAliveMs: number;
   maxSubscriptionsPerSocket: number;
+  /** Sockets one caller (by the key the rate limit uses) may hold open; 0: no limit. */
+  maxSocketsPerCaller: number;
+  /** Bytes one socket may have waiting (unsent, plus events queued for it) before it counts as too slow. */
+  maxBufferedBytes: number;
+  /** Bytes of document text the parsed-document cache may hold. */
+  documentCacheBytes: number;
+  /** `LIMIT_COST`, checked with the operation's variables, as over HTTP. */
+  maxCost: number;
+  /** The per-caller budget HTTP requests spend too: every operation sent over a socket spends one. */
+  rateLimiter: CallerRateLimiter;
   /** Subscribers of the same document, variables and tenant share one execution per event. */
   sharedExecution: boolean;
 }
@@ -51,15 +62,14 @@ export interface WebSocketEndpoint {
   close(): Promise<void>;
   /** Shared subscription streams and the subscribers attached to them. */
   sharedStats(): { streams: number; consumers: number };
+  /** Parsed documents kept, and the bytes they count for (at most `documentCacheBytes`). */
+  documentCacheStats(): { documents: number; bytes: number };
 }
 
 const CLOSING_BRACE = Buffer.from('}');
+/** Variable errors reported at most for one operation (graphql-js's own default). */
+const VARIABLE_ERRORS_MAX = 50;
 const TEXT_FRAME = { binary: false } as const;
-
-/** Close code for a consumer too slow to keep up (RFC 6455: 1008, policy violation). */
-const SLOW_CONSUMER = 1008;
-/** A client that stops reading may never answer the close handshake either. */
-const CLOSE_GRACE_MS = 1_000;
 
 /**
  * graphql-ws (graphql-transport-ws) on the HTTP server's `/graphql`: the same schema, limits, auth
@@ -82,13 +92,18 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
     socket.once('close', () => metrics.sockets.dec());
   });
   // The same masking as over HTTP: gateway errors as they are, anything else a bare internal error.
+  // A gateway error that ended a stream comes wrapped by graphql-ws: it is shown (and not logged) as itself.
   const mask = (errors: readonly GraphQLError[]): GraphQLError[] =>
-    errors.map((error) => {
+    errors.map((wrapped) => {
+      const error = !wrapped.path && wrapped.originalError instanceof GatewayError ? wrapped.originalError : wrapped;
       const { message, extensions, path } = formatError(error.toJSON(), error);
-      return new GraphQLError(message, { nodes: error.nodes, path, extensions });
+      // `http` is Apollo Server's status hint: nothing for a socket.
+      const { http: _http, ...shown } = extensions ?? {};
+      return new GraphQLError(message, { nodes: error.nodes, path, extensions: shown });
     });
   const rules = [...specifiedRules, ...options.validationRules];
-  const documents = new DocumentCache(schema, rules, options.maxTokens);
+  const documents = new DocumentCache(schema, rules, options.maxTokens, options.documentCacheBytes);
+  const callerSockets = new CallerSockets(options.maxSocketsPerCaller);
   const shared = new SharedSubscriptions();
   /**
    * A shared result serialised once, however many sockets it goes to: every subscriber of a share
@@ -107,7 +122,8 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
   /**
    * Writes shared results of operation `id` straight to its socket, each as the envelope around the
    * result's shared bytes. The socket's own writes still pending count as its undelivered events:
-   * past `maxQueued` the subscriber is too slow, and its socket is closed.
+   * past `maxQueued` events, or past the socket's byte budget, the subscriber is too slow, and its
+   * socket is closed.
    */
   const socketSink = (
     ctx: { extra: ConnectionExtra; subscriptions: Record<string, unknown> },
@@ -127,12 +143,13 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
       write(result) {
         // Completed by the client already, or the socket is going: nothing more for it.
         if (!(id in ctx.subscriptions) || socket.readyState !== socket.OPEN) return true;
-        if (unwritten >= maxQueued) {
+        const message = Buffer.concat([envelope, serialise(result), CLOSING_BRACE]);
+        if (unwritten >= maxQueued || !ctx.extra.budget.fits(message.length)) {
           closeSlowConsumer(socket, logger);
           return false;
         }
         unwritten += 1;
-        socket.send(Buffer.concat([envelope, serialise(result), CLOSING_BRACE]), TEXT_FRAME, written);
+        socket.send(message, TEXT_FRAME, written);
         return true;
       },
     };
@@ -148,15 +165,25 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
         try {
           const caller = await authenticator.authenticate(typeof offered === 'string' ? offered : undefined);
           ctx.extra.caller = caller;
-          if (caller.expiresAt !== undefined) closeAtExpiry(ctx.extra.socket, caller.expiresAt);
-          return true;
         } catch {
           return false; // graphql-ws closes with 4403 Forbidden
         }
+        const { socket } = ctx.extra;
+        if (!callerSockets.admit(callerKey(ctx.extra.caller, ctx.extra.address), socket)) {
+          // Closed before graphql-ws's own 4403: a client told "forbidden" would try another token.
+          socket.close(POLICY_VIOLATION, `At most ${options.maxSocketsPerCaller} sockets per caller`);
+          return false;
+        }
+        const { expiresAt } = ctx.extra.caller;
+        if (expiresAt !== undefined) closeAtExpiry(socket, expiresAt);
+        return true;
       },
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const caller = ctx.extra.caller;
         if (!caller) return [new UnauthenticatedError()];
+        // Every operation spends from the caller's budget, as an HTTP request does, valid or not.
+        const limited = await options.rateLimiter.consume(callerKey(caller, ctx.extra.address));
+        if (limited) return [limited];
         // graphql-ws has already reserved a slot for this operation: count it in.
         if (Object.keys(ctx.subscriptions).length > options.maxSubscriptionsPerSocket) {
           return [new GatewayError(`At most ${options.maxSubscriptionsPerSocket} operations per socket.`, 'TOO_MANY_SUBSCRIPTIONS')];
@@ -169,8 +196,21 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
             (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
           );
         }
+        const operation = getOperationAST(document, payload.operationName);
+        if (operation) {
+          // As Apollo Server does over HTTP: variables that do not fit their types are the client's error.
+          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, {
+            maxErrors: VARIABLE_ERRORS_MAX,
+          });
+          if (coerced.errors) {
+            return coerced.errors.map(
+              (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } }),
+            );
+          }
+        }
         try {
-          assertMayRun(caller, getOperationAST(document, payload.operationName)?.operation);
+          assertMayRun(caller, operation?.operation);
+          if (operation) assertCostWithin(schema, document, operation, payload.variables, options.maxCost);
         } catch (error) {
           return [error as GraphQLError];
         }
@@ -178,6 +218,7 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
           requestId: ctx.extra.requestId,
           caller,
           onSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, logger),
+          queueBudget: ctx.extra.budget,
         });
         if (options.sharedExecution && isShareable(document, payload.operationName, payload.variables)) {
           shared.register(
@@ -207,7 +248,7 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
       onError: (_ctx, _id, _payload, errors) => mask(errors),
     },
     wsServer,
-    options.keepAliveMs,
+    { keepAliveMs: options.keepAliveMs, maxBufferedBytes: options.maxBufferedBytes },
     logger,
   );
   logger.debug('graphql-ws endpoint ready on /graphql');
@@ -216,41 +257,8 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
       await cleanup.dispose();
     },
     sharedStats: () => shared.stats(),
+    documentCacheStats: () => ({ documents: documents.size, bytes: documents.bytes }),
   };
-}
-
-type CheckedDocument = { document: DocumentNode; invalid: readonly GraphQLError[] } | { parseError: string };
-
-/** Documents already parsed and validated, by their text: subscribers of one document share its AST. */
-class DocumentCache {
-  static readonly MAX = 500;
-  readonly #entries = new Map<string, CheckedDocument>();
-
-  constructor(
-    private readonly schema: GraphQLSchema,
-    private readonly rules: readonly ValidationRule[],
-    private readonly maxTokens: number,
-  ) {}
-
-  get(query: string): CheckedDocument {
-    const hit = this.#entries.get(query);
-    if (hit) {
-      // Most recently used last, so the oldest goes first when full.
-      this.#entries.delete(query);
-      this.#entries.set(query, hit);
-      return hit;
-    }
-    let checked: CheckedDocument;
-    try {
-      const document = parse(query, { maxTokens: this.maxTokens });
-      checked = { document, invalid: validate(this.schema, document, this.rules) };
-    } catch (error) {
-      checked = { parseError: error instanceof GraphQLError ? error.message : 'Cannot parse the document.' };
-    }
-    if (this.#entries.size >= DocumentCache.MAX) this.#entries.delete(this.#entries.keys().next().value as string);
-    this.#entries.set(query, checked);
-    return checked;
-  }
 }
 
 function isSameOrigin(origin: string, host: string | undefined): boolean {
@@ -259,23 +267,4 @@ function isSameOrigin(origin: string, host: string | undefined): boolean {
   } catch {
     return false;
   }
-}
-
-/** A token that expires closes its socket, so the client reconnects with a fresh one. */
-function closeAtExpiry(socket: WebSocket, expiresAt: number): void {
-  const timer = setTimeout(() => socket.close(CloseCode.Forbidden, 'Token expired'), Math.max(0, expiresAt - Date.now()));
-  timer.unref();
-  socket.once('close', () => clearTimeout(timer));
-}
-
-/**
- * graphql-ws sends one message at a time per operation and waits for it to be written, so a client
- * that stops reading shows as events piling up in its subscription's queue: past the limit the
- * socket is closed, rather than allowed to hold memory for a reader that is not there.
- */
-function closeSlowConsumer(socket: WebSocket, logger: Logger): void {
-  if (socket.readyState !== socket.OPEN) return;
-  logger.warn('closing a WebSocket too slow to keep up with its events');
-  socket.close(SLOW_CONSUMER, 'Too slow: events were not read');
-  setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
 }

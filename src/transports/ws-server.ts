@@ -3,18 +3,30 @@ import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'grap
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
 import type { Caller } from '../auth/caller.js';
+import { SocketBudget, closeSlowConsumer } from './socket-limits.js';
 
 /** What graphql-ws keeps of each connection: the socket, and only the handshake headers used later. */
 export interface ConnectionExtra {
   socket: WebSocket;
   /** The handshake's `x-request-id`, if any (the handshake request itself is not kept). */
   requestId: string | undefined;
+  /** The client's address: whom per-caller limits count against when the caller has no token. */
+  address: string | undefined;
+  /** The bytes this socket may have waiting, unsent or queued for its subscriptions. */
+  budget: SocketBudget;
   /** Who opened the connection, once `connection_init` was accepted. */
   caller?: Caller;
 }
 
 /** Groups of sockets pinged in turn (see serveGraphQLWs). */
 const KEEP_ALIVE_SLOTS = 16;
+
+export interface WsServerLimits {
+  /** Interval of keep-alive pings. */
+  keepAliveMs: number;
+  /** Bytes one socket may have waiting before it counts as too slow (see SocketBudget). */
+  maxBufferedBytes: number;
+}
 
 export interface WsServerHandle {
   /** Closes every socket with 1001 (going away) and stops accepting new ones. */
@@ -28,14 +40,16 @@ export interface WsServerHandle {
  * - one keep-alive loop for all sockets instead of a timer per socket: every `keepAliveMs`, a socket
  *   that has not answered the previous ping is terminated, the others are pinged (in turns spread
  *   over the interval, not all at once);
- * - the handshake request is not kept for the life of the socket, only the header used later.
+ * - the handshake request is not kept for the life of the socket, only the header used later;
+ * - a socket whose unsent bytes would pass its budget is closed as too slow (1008) rather than
+ *   allowed to buffer without bound for a client that does not read.
  *
  * (Results shared by many subscribers do not pass here: see `SharedSubscriptions`.)
  */
 export function serveGraphQLWs(
   options: ServerOptions<Record<string, unknown> | undefined, ConnectionExtra>,
   wss: WebSocketServer,
-  keepAliveMs: number,
+  { keepAliveMs, maxBufferedBytes }: WsServerLimits,
   logger: Logger,
 ): WsServerHandle {
   const server = makeServer(options);
@@ -87,13 +101,23 @@ export function serveGraphQLWs(
     nextSlot = (nextSlot + 1) % KEEP_ALIVE_SLOTS;
     slot.add(socket);
     const offeredId = request.headers['x-request-id'];
-    const extra: ConnectionExtra = { socket, requestId: typeof offeredId === 'string' ? offeredId : undefined };
+    const extra: ConnectionExtra = {
+      socket,
+      requestId: typeof offeredId === 'string' ? offeredId : undefined,
+      address: request.socket.remoteAddress,
+      budget: new SocketBudget(socket, maxBufferedBytes),
+    };
     const closed = server.opened(
       {
         protocol: socket.protocol,
         send: (data) =>
           new Promise<void>((resolve, reject) => {
             if (socket.readyState !== socket.OPEN) {
+              resolve();
+              return;
+            }
+            if (!extra.budget.fits(Buffer.byteLength(data))) {
+              closeSlowConsumer(socket, logger);
               resolve();
               return;
             }

@@ -54,6 +54,48 @@ describe('replay joins live with no gap and no duplicate', () => {
   });
 });
 
+describe('a replay longer than a subscriber may have waiting', () => {
+  it('is streamed from the log a chunk at a time while live events arrive, with no gap and no duplicate', async () => {
+    const bus = new MemoryEventBus({ logSize: 5_000 });
+    const reads: number[] = [];
+    const readAfter = bus.readAfter.bind(bus);
+    bus.readAfter = async (cursor, limit) => {
+      const events = await readAfter(cursor, limit);
+      reads.push(events.length);
+      return events;
+    };
+    const since = (await bus.publish(change('e0', 's0'))).event?.cursor;
+    for (let n = 1; n <= 1_000; n += 1) await bus.publish(change(`e${n}`, `s${n}`));
+    const iterator = await bus.subscribe({ since, filter: () => true, maxQueued: 10 });
+    const ids: string[] = [];
+    let published = 1_000;
+    while (ids.length < 1_300) {
+      ids.push(...(await take(iterator, Math.min(7, 1_300 - ids.length))));
+      // Bursts larger than may wait arrive during the replay: they are read from the log instead.
+      if (published < 1_300)
+        for (const end = published + 15; published < end;) ((published += 1), await bus.publish(change(`e${published}`, `s${published}`)));
+    }
+    expect(ids).toEqual(Array.from({ length: 1_300 }, (_, i) => `e${i + 1}`));
+    // Never more than what may wait read at once, however far behind the cursor was.
+    expect(Math.max(...reads)).toBeLessThanOrEqual(10);
+    await iterator.return?.();
+    expect(bus.listenerCount()).toBe(0);
+  });
+
+  it('ends with CURSOR_EXPIRED when the log moves past a replay that is not read', async () => {
+    const bus = new MemoryEventBus({ logSize: 50 });
+    const since = (await bus.publish(change('e0', 's0'))).event?.cursor;
+    for (let n = 1; n <= 40; n += 1) await bus.publish(change(`e${n}`, `s${n}`));
+    const iterator = await bus.subscribe({ since, filter: () => true, maxQueued: 10 });
+    expect(await take(iterator, 10)).toEqual(Array.from({ length: 10 }, (_, i) => `e${i + 1}`));
+    // Taking the first chunk read the second; the log then moves past it.
+    for (let n = 41; n <= 200; n += 1) await bus.publish(change(`e${n}`, `s${n}`));
+    expect(await take(iterator, 10)).toEqual(Array.from({ length: 10 }, (_, i) => `e${i + 11}`));
+    await expect(iterator.next()).rejects.toMatchObject({ code: 'CURSOR_EXPIRED' });
+    expect(bus.listenerCount()).toBe(0);
+  });
+});
+
 describe('in-memory bus', () => {
   it('remembers event ids for 48 hours, then forgets them', async () => {
     let now = 0;

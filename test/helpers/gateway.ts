@@ -19,6 +19,9 @@ export const DEFAULT_LIMITS: Limits = {
   ratePerMinute: 0,
   wsMaxSubscriptions: 100,
   wsMaxQueuedEvents: 1_000,
+  wsMaxSocketsPerCaller: 10,
+  wsMaxBufferedBytes: 2 * 1_024 * 1_024,
+  wsDocumentCacheBytes: 8 * 1_024 * 1_024,
   wsSharedExecution: true,
 };
 

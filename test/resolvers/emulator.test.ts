@@ -9,7 +9,8 @@ let app: Awaited<ReturnType<typeof startTestApp>>;
 
 beforeAll(async () => {
   // One attempt per call and a circuit that never opens: the provider-outage test must not slow or break the others.
-  app = await startTestApp({ WIX_MAX_ATTEMPTS: '1', WIX_BREAKER_MIN_CALLS: '100000' });
+  // Pages of 1,000 events cost more than the default LIMIT_COST (the page size multiplies the cost).
+  app = await startTestApp({ WIX_MAX_ATTEMPTS: '1', WIX_BREAKER_MIN_CALLS: '100000', LIMIT_COST: '50000' });
 });
 afterAll(async () => {
   await app.close();

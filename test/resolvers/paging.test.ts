@@ -46,7 +46,8 @@ let gateway: TestGateway;
 
 beforeAll(async () => {
   upstream = await startFakeUpstream(answer);
-  gateway = await startTestGateway({ upstreamUrl: upstream.url, resilience: ONE_ATTEMPT });
+  // The page-size rules themselves: a page of 1,000 events costs more than the default LIMIT_COST.
+  gateway = await startTestGateway({ upstreamUrl: upstream.url, resilience: ONE_ATTEMPT, limits: { cost: 50_000 } });
 });
 afterAll(async () => {
   await gateway.close();
