@@ -5,7 +5,7 @@ import { applicationErrorCode, call, type WixErrorBody } from '../helpers/emulat
 let emulator: Emulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startEmulator({ rateLimitPerMinute: 0 });
 });
 
 afterAll(async () => {

@@ -85,7 +85,7 @@ describe('generated and empty seeds', () => {
 
 describe('emulator lifecycle', () => {
   it('listens on a random port of 127.0.0.1 by default and stops listening on close', async () => {
-    const emulator = await startEmulator();
+    const emulator = await startEmulator({ rateLimitPerMinute: 0 });
     expect(emulator.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await call(emulator, 'GET', '/_emulator/healthz', { auth: 'none' })).status).toBe(200);
     await emulator.close();
@@ -94,7 +94,7 @@ describe('emulator lifecycle', () => {
 
   it('cancels pending webhook retries on close', async () => {
     const receiver = await startWebhookReceiver(() => 500);
-    const emulator = await startEmulator({ webhookUrl: receiver.url, webhookRetryDelaysMs: [3_600_000] });
+    const emulator = await startEmulator({ rateLimitPerMinute: 0, webhookUrl: receiver.url, webhookRetryDelaysMs: [3_600_000] });
     try {
       await call(emulator, 'POST', '/calendar/v3/schedules', { body: { schedule: { name: 'Never delivered' } } });
       await receiver.waitFor(1);
@@ -109,7 +109,7 @@ describe('emulator lifecycle', () => {
 
   it('signs with the key it is given, so a restarted emulator keeps its public key', async () => {
     const pair = await generateKeyPair('RS256', { extractable: true });
-    const emulator = await startEmulator({ webhookPrivateKeyPem: await exportPKCS8(pair.privateKey) });
+    const emulator = await startEmulator({ rateLimitPerMinute: 0, webhookPrivateKeyPem: await exportPKCS8(pair.privateKey) });
     expect(emulator.webhookPublicKeyPem).toBe(await exportSPKI(pair.publicKey));
     await emulator.close();
   });

@@ -33,7 +33,7 @@ function window(extra = ''): string {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startEmulator({ rateLimitPerMinute: 0 });
 });
 
 afterAll(async () => {

@@ -16,7 +16,7 @@ const BASE = '/bookings/v2/external-calendars';
 let emulator: Emulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startEmulator({ rateLimitPerMinute: 0 });
 });
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ const LATENCY_MS = 150;
 let emulator: Emulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startEmulator({ rateLimitPerMinute: 0 });
 });
 
 afterAll(async () => {

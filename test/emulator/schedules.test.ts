@@ -19,7 +19,7 @@ interface QueryBody {
 let emulator: Emulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startEmulator({ rateLimitPerMinute: 0 });
 });
 
 afterAll(async () => {

@@ -26,7 +26,7 @@ let emulator: Emulator;
 let receiver: WebhookReceiver | undefined;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ webhookRetryDelaysMs: RETRY_DELAYS_MS, webhookTimeoutMs: TIMEOUT_MS });
+  emulator = await startEmulator({ rateLimitPerMinute: 0, webhookRetryDelaysMs: RETRY_DELAYS_MS, webhookTimeoutMs: TIMEOUT_MS });
 });
 
 afterAll(async () => {

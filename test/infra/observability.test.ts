@@ -17,7 +17,7 @@ let bearer: string;
 
 beforeAll(async () => {
   keys = await testKeys();
-  emulator = await startEmulator();
+  emulator = await startEmulator({ rateLimitPerMinute: 0 });
   gateway = await startTestGateway({
     upstreamUrl: emulator.url,
     apiKey: emulator.apiKey,

@@ -41,7 +41,7 @@ let keys: TestKeys;
 
 beforeAll(async () => {
   keys = await testKeys();
-  emulator = await startEmulator();
+  emulator = await startEmulator({ rateLimitPerMinute: 0 });
   gateway = await startTestGateway({
     upstreamUrl: emulator.url,
     apiKey: emulator.apiKey,

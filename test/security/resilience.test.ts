@@ -7,7 +7,7 @@ const READ = '{ connections { connections { id schedule { id name } } } }';
 let emulator: Emulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startEmulator({ rateLimitPerMinute: 0 });
 });
 afterAll(async () => {
   await emulator.close();

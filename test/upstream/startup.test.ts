@@ -14,7 +14,7 @@ afterEach(async () => {
 const REPLICA_OFF = /schedules are cached briefly/;
 
 async function startWith(env: (emulator: Emulator) => Record<string, string>) {
-  emulator = await startEmulator();
+  emulator = await startEmulator({ rateLimitPerMinute: 0 });
   const logs = captureLogs('info');
   app = await startTestApp(
     { WIX_API_URL: emulator.url, WIX_API_KEY: emulator.apiKey, WIX_SITE_ID: emulator.siteId, ...env(emulator) },

@@ -11,7 +11,7 @@ let emulator: Emulator;
 let app: Awaited<ReturnType<typeof startTestApp>>;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startEmulator({ rateLimitPerMinute: 0 });
   app = await startTestApp({
     WIX_API_URL: emulator.url,
     WIX_APP_ID: emulator.appId,
