@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { BrokenCircuitError, TransientFailure, type UpstreamGuard } from './resilience.js';
 import { transportFor, type Transport, type TransportResponse } from './transport.js';
 import type { Metrics } from '../infra/metrics.js';
+import { BARE_STATUS_CODES, WIX_APPLICATION_ERRORS, isWixApplicationCode } from './wix-error-codes.js';
 import {
   GatewayError,
   NotFoundError,
-  ForbiddenError,
-  UnauthenticatedError,
+  UpstreamAuthError,
   UpstreamInvalidResponseError,
+  UpstreamRefusedError,
   UpstreamUnavailableError,
   WixApplicationError,
   WixValidationError,
@@ -225,28 +226,27 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Wix statuses without an application code, named as the Wix SDK names them (CONSTANT_CASE of the status text). */
-const bareStatusCodes: Record<number, string> = {
-  409: 'CONFLICT',
-  412: 'PRECONDITION_FAILED',
-  428: 'PRECONDITION_REQUIRED',
-};
-
-/** Maps a non-2xx upstream answer to the error vocabulary (ARCHITECTURE.md: converted once, here). */
+/**
+ * Maps a non-2xx upstream answer to the error vocabulary (ARCHITECTURE.md: converted once, here).
+ * Only documented application codes reach a client; Wix's 401 / 403 are the gateway's problem, not
+ * the caller's, so they get codes of their own.
+ */
 export function convertFailure(status: number, text: string): GatewayError {
   if (status === 404) return new NotFoundError();
   if (status === 429 || status >= 500) return new UpstreamUnavailableError();
   const details = WixErrorBody.safeParse(parseJson(text)).data?.details;
   const applicationCode = details?.applicationError?.code;
-  if (status >= 400 && applicationCode) return new WixApplicationError(applicationCode, status);
-  if (status === 401) return new UnauthenticatedError('Wix refused the gateway’s credentials.');
-  if (status === 403) return new ForbiddenError('Wix does not allow the gateway to do this.');
+  if (status >= 400 && applicationCode && isWixApplicationCode(applicationCode)) {
+    return new WixApplicationError(applicationCode, status, WIX_APPLICATION_ERRORS[applicationCode]);
+  }
+  if (status === 401 || status === 403) return new UpstreamAuthError(status);
   if (status === 400 || details?.validationError) {
     const violations = details?.validationError?.fieldViolations ?? [];
     // `a.b[0].c` → ['a', 'b', '0', 'c']
     return new WixValidationError(violations.flatMap((v) => (v.field ? [v.field.split(/[.[\]]+/).filter(Boolean)] : [])));
   }
-  const bare = bareStatusCodes[status];
-  if (bare) return new WixApplicationError(bare, status);
+  if (applicationCode) return new UpstreamRefusedError();
+  const bare = BARE_STATUS_CODES[status];
+  if (bare) return new WixApplicationError(bare, status, WIX_APPLICATION_ERRORS[bare]);
   return new UpstreamInvalidResponseError();
 }
