@@ -52,7 +52,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       logger: logger.child({ component: 'emulator' }),
     });
     const credentials = new ApiKeyCredentials(emulator.apiKey, emulator.siteId);
-    upstream = { baseUrl: emulator.url, credentialsFor: () => credentials, batch };
+    upstream = { baseUrl: emulator.url, credentialsFor: () => credentials, batch, maxResponseBytes: config.wixMaxResponseBytes };
     webhookKeys = [...configuredKeys, createPublicKey(emulator.webhookPublicKeyPem)];
     logger.info(
       { emulatorUrl: emulator.url, siteId: emulator.siteId },
@@ -60,7 +60,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     );
   } else if (config.wix.kind === 'api-key') {
     const credentials = new ApiKeyCredentials(config.wix.apiKey, config.wix.siteId);
-    upstream = { baseUrl: config.wix.baseUrl, credentialsFor: () => credentials, batch };
+    upstream = { baseUrl: config.wix.baseUrl, credentialsFor: () => credentials, batch, maxResponseBytes: config.wixMaxResponseBytes };
     logger.info({ wixApiUrl: config.wix.baseUrl, siteId: config.wix.siteId }, 'using the Wix REST API with an API key');
   } else {
     const tokens = new AppTokenProvider({
@@ -75,6 +75,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       // Each caller acts for its own tenant with that tenant's token; an open gateway for WIX_INSTANCE_ID.
       credentialsFor: (caller) => new AppInstanceCredentials(tokens, caller.tenant ?? fallbackTenant ?? ''),
       batch,
+      maxResponseBytes: config.wixMaxResponseBytes,
     };
     logger.info(
       { wixApiUrl: config.wix.baseUrl, appId: config.wix.appId },

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BrokenCircuitError, TransientFailure, type UpstreamGuard } from './resilience.js';
-import { transportFor, type Transport, type TransportResponse } from './transport.js';
+import { transportFor, UpstreamResponseTooLarge, type Transport, type TransportResponse } from './transport.js';
 import type { Metrics } from '../infra/metrics.js';
 import { BARE_STATUS_CODES, WIX_APPLICATION_ERRORS, isWixApplicationCode } from './wix-error-codes.js';
 import {
@@ -56,8 +56,10 @@ export interface WixHttpClientOptions {
   requestId?: string;
   /** Calls Wix through this `fetch` instead of Node's HTTP client on kept-alive connections. */
   fetch?: typeof fetch;
-  /** The transport to use, made once for many clients (then `baseUrl` and `fetch` are not read). */
+  /** The transport to use, made once for many clients (then `baseUrl`, `fetch` and `maxResponseBytes` are not read). */
   transport?: Transport;
+  /** Largest answer read, before and after decompression (WIX_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
 }
 
 /**
@@ -118,7 +120,7 @@ export class WixHttpClient {
 
   constructor(options: WixHttpClientOptions) {
     this.#options = options;
-    this.#transport = options.transport ?? transportFor(options.baseUrl, options.fetch);
+    this.#transport = options.transport ?? transportFor(options.baseUrl, options.fetch, options.maxResponseBytes);
   }
 
   /**
@@ -186,6 +188,11 @@ export class WixHttpClient {
         timeoutMs,
       });
     } catch (error) {
+      if (error instanceof UpstreamResponseTooLarge) {
+        // Not an outage and not worth repeating: the same call would bring the same answer.
+        log('too-large');
+        throw new UpstreamInvalidResponseError('Wix answered with more than the gateway reads.');
+      }
       const timedOut = isTimeout(error);
       log(timedOut ? 'timeout' : 'network-error');
       const failure = error as { code?: string; cause?: { code?: string } };

@@ -44,6 +44,7 @@ const EnvSchema = z.object({
   WIX_BREAKER_MIN_CALLS: count(1, 100_000, 10),
   WIX_BREAKER_HALF_OPEN_MS: count(100, 600_000, 10_000),
   REQUEST_DEADLINE_MS: count(100, 300_000, 15_000),
+  WIX_MAX_RESPONSE_BYTES: count(1_024, 1_024 * 1_024 * 1_024, 8 * 1_024 * 1_024),
   WIX_WEBHOOK_PUBLIC_KEY: optionalText,
   WIX_INSTANCE_ID: optionalText,
   EMULATOR_PORT: port.default(0),
@@ -127,6 +128,8 @@ export interface Config {
   wix: WixMode;
   /** Per-call timeout; kept beside `resilience` for the callers that only need it. */
   wixTimeoutMs: number;
+  /** Largest Wix answer read, before and after decompression; past it the call fails. */
+  wixMaxResponseBytes: number;
   resilience: Resilience;
   webhookPublicKey: string | undefined;
   instanceId: string | undefined;
@@ -213,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     wix,
     wixTimeoutMs: e.WIX_TIMEOUT_MS,
+    wixMaxResponseBytes: e.WIX_MAX_RESPONSE_BYTES,
     resilience: {
       timeoutMs: e.WIX_TIMEOUT_MS,
       maxAttempts: e.WIX_MAX_ATTEMPTS,

@@ -47,6 +47,8 @@ export interface TestGatewayOptions {
   credentialsFor?: (caller: Caller) => WixCredentials;
   executor?: 'graphql-js' | 'jit';
   corsOrigins?: string[];
+  /** Largest Wix answer read (default: the transport's own default). */
+  maxResponseBytes?: number;
 }
 
 export interface GraphQLResult<T = Record<string, unknown>> {
@@ -105,6 +107,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       baseUrl: options.upstreamUrl,
       credentialsFor: options.credentialsFor ?? (() => apiKey),
       batch: options.batch ?? true,
+      ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
     },
   });
   return {
