@@ -45,6 +45,8 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   let upstream: UpstreamSettings;
   let webhookKeys = configuredKeys;
   if (config.wix.kind === 'emulator') {
+    // The emulator's webhook key has its private half in the repository: never trusted in production.
+    if (config.production) throw new Error('WIX_API_KEY: production needs Wix credentials; the emulator is for development only.');
     emulator = await startEmulator({
       port: config.wix.port,
       host: config.host,
@@ -62,6 +64,12 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     const credentials = new ApiKeyCredentials(config.wix.apiKey, config.wix.siteId);
     upstream = { baseUrl: config.wix.baseUrl, credentialsFor: () => credentials, batch, maxResponseBytes: config.wixMaxResponseBytes };
     logger.info({ wixApiUrl: config.wix.baseUrl, siteId: config.wix.siteId }, 'using the Wix REST API with an API key');
+    if (config.auth.kind === 'jwt' && !config.instanceId) {
+      logger.warn(
+        { siteId: config.wix.siteId },
+        'WIX_SHARED_SITE=true: every authenticated caller, whatever its tenant, reads and writes this one site',
+      );
+    }
   } else {
     const tokens = new AppTokenProvider({
       baseUrl: config.wix.baseUrl,

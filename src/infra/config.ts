@@ -47,6 +47,7 @@ const EnvSchema = z.object({
   WIX_MAX_RESPONSE_BYTES: count(1_024, 1_024 * 1_024 * 1_024, 8 * 1_024 * 1_024),
   WIX_WEBHOOK_PUBLIC_KEY: optionalText,
   WIX_INSTANCE_ID: optionalText,
+  WIX_SHARED_SITE: bool.default(false),
   EMULATOR_PORT: port.default(0),
   SANDBOX: bool.optional(),
   INTROSPECTION: bool.optional(),
@@ -133,6 +134,8 @@ export interface Config {
   resilience: Resilience;
   webhookPublicKey: string | undefined;
   instanceId: string | undefined;
+  /** API-key mode with caller auth and no WIX_INSTANCE_ID: every tenant acts on the one site, on purpose. */
+  sharedSite: boolean;
   sandbox: boolean;
   introspection: boolean;
   corsOrigins: string[] | undefined;
@@ -203,6 +206,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   } else auth = { kind: 'open', reason: 'not-configured' };
 
+  if (production && wix.kind === 'emulator') {
+    throw new ConfigError(
+      'WIX_API_KEY: production needs Wix credentials (WIX_API_KEY and WIX_SITE_ID, or WIX_APP_ID and WIX_APP_SECRET); the embedded emulator and its development webhook key are for development only.',
+    );
+  }
+  if (production && !e.METRICS_TOKEN && e.METRICS_PORT === undefined) {
+    throw new ConfigError(
+      'METRICS_TOKEN: production needs METRICS_TOKEN (a bearer token for /metrics) or METRICS_PORT (/metrics on a port of its own), so that /metrics is not open on the public port.',
+    );
+  }
+  if (wix.kind === 'api-key' && auth.kind === 'jwt' && !e.WIX_INSTANCE_ID && !e.WIX_SHARED_SITE) {
+    throw new ConfigError(
+      'WIX_INSTANCE_ID: API-key mode acts on one site; with caller authentication, set WIX_INSTANCE_ID to the app instance of that site (callers of other tenants are refused), or WIX_SHARED_SITE=true if every tenant may read and write it.',
+    );
+  }
   if (wix.kind === 'app' && auth.kind === 'open' && !e.WIX_INSTANCE_ID) {
     throw new ConfigError(
       'WIX_INSTANCE_ID: app mode without caller authentication needs the app instance to act for (or configure AUTH_JWT_SECRET / AUTH_JWT_PUBLIC_KEY / AUTH_JWKS_URL).',
@@ -228,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     webhookPublicKey: e.WIX_WEBHOOK_PUBLIC_KEY,
     instanceId: e.WIX_INSTANCE_ID,
+    sharedSite: e.WIX_SHARED_SITE,
     sandbox: e.SANDBOX ?? !production,
     introspection: e.INTROSPECTION ?? !production,
     corsOrigins: e.CORS_ORIGINS,
