@@ -82,6 +82,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const createContext = createContextFactory(logger, upstream, guard, bus, config.limits.wsMaxQueuedEvents, metrics);
   const formatError = createErrorFormatter(logger);
   const validationRules = limitRules(config.limits);
+  // Open (no caller auth), any web page could act as the caller: without CORS_ORIGINS only the
+  // gateway's own pages may then call it from a browser. With auth, a page needs the caller's token.
+  const allowedOrigins = config.corsOrigins ?? (options.authenticator.open ? [] : undefined);
   const webSockets = startWebSocketEndpoint({
     httpServer,
     schema,
@@ -92,7 +95,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     metrics,
     validationRules,
     maxTokens: config.limits.tokens,
-    allowedOrigins: config.corsOrigins,
+    allowedOrigins,
     maxPayloadBytes: config.bodyLimitBytes,
     connectionInitWaitTimeoutMs: options.connectionInitWaitTimeoutMs ?? 3_000,
     keepAliveMs: options.keepAliveMs ?? 12_000,
@@ -141,7 +144,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   app.use(
     '/graphql',
-    cors({ origin: config.corsOrigins ?? true, maxAge: 600 }),
+    cors({ origin: allowedOrigins ?? true, maxAge: 600 }),
     authenticateHttp(options.authenticator),
     rateLimit(config.limits.ratePerMinute),
     express.json({ limit: config.bodyLimitBytes }),
