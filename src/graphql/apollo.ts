@@ -3,9 +3,10 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { assertMayRun } from '../auth/authorize.js';
 import type { Metrics } from '../infra/metrics.js';
+import { truncateForLog } from '../infra/logger.js';
 import { jitGateway, type ExecutorKind } from './executor.js';
 import Negotiator from 'negotiator';
 import type { Server } from 'node:http';
@@ -50,6 +51,8 @@ export function createErrorFormatter(logger: Logger) {
     if (original instanceof GatewayError) return formatted;
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && APOLLO_CLIENT_ERROR_CODES.has(code)) return formatted;
+    const clientError = apolloClientError(original);
+    if (clientError) return clientError;
     logger.error({ err: original, path: formatted.path }, 'unexpected error while executing an operation');
     return {
       message: 'Internal server error.',
@@ -58,6 +61,21 @@ export function createErrorFormatter(logger: Logger) {
       ...(formatted.locations ? { locations: formatted.locations } : {}),
     };
   };
+}
+
+/**
+ * A request error Apollo raises without a code but with a 4xx status for the response (a
+ * persisted-query hash that does not match its query): the client's mistake, said as such.
+ */
+function apolloClientError(error: unknown): GraphQLFormattedError | undefined {
+  if (!(error instanceof GraphQLError)) return undefined;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  const message =
+    error.message === 'provided sha does not match query'
+      ? 'The persisted query hash does not match the query: extensions.persistedQuery.sha256Hash must be the SHA-256 of `query`.'
+      : error.message;
+  return { message, extensions: { code: ErrorCode.BAD_REQUEST } };
 }
 
 /** One log line and one histogram observation per operation: name, type, duration, error codes. */
@@ -79,7 +97,7 @@ function operationLogPlugin(metrics: Metrics): ApolloServerPlugin<GatewayContext
           );
           contextValue.logger.info(
             {
-              operationName: operationName ?? null,
+              operationName: truncateForLog(operationName),
               operationType: operation?.operation ?? null,
               durationMs: Math.round(seconds * 1_000),
               errorCodes,
@@ -172,7 +190,7 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Gateway
         async requestDidStart() {
           return {
             async didResolveOperation({ operation, contextValue }) {
-              assertMayRun(contextValue.caller, operation?.operation);
+              assertMayRun(contextValue.caller, operation?.operation, 403);
             },
           };
         },

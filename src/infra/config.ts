@@ -60,6 +60,7 @@ const EnvSchema = z.object({
   AUTH_JWT_SECRET: optionalText.refine((value) => value === undefined || value.length >= 32, 'must be at least 32 characters'),
   AUTH_JWT_PUBLIC_KEY: optionalText,
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  AUTH_JWKS_TIMEOUT_MS: count(100, 60_000, 3_000),
   AUTH_ISSUER: optionalText,
   AUTH_AUDIENCE: optionalText,
   AUTH_TENANT_CLAIM: z.string().min(1).default('instanceId'),
@@ -90,6 +91,8 @@ export type AuthMode =
       secret?: string | undefined;
       publicKey?: string | undefined;
       jwksUrl?: string | undefined;
+      /** How long fetching the JWKS may take before callers get AUTH_UNAVAILABLE (503). */
+      jwksTimeoutMs?: number | undefined;
       issuer?: string | undefined;
       audience?: string | undefined;
       tenantClaim: string;
@@ -196,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       secret: e.AUTH_JWT_SECRET,
       publicKey: e.AUTH_JWT_PUBLIC_KEY,
       jwksUrl: e.AUTH_JWKS_URL,
+      jwksTimeoutMs: e.AUTH_JWKS_TIMEOUT_MS,
       issuer: e.AUTH_ISSUER,
       audience: e.AUTH_AUDIENCE,
       tenantClaim: e.AUTH_TENANT_CLAIM,

@@ -55,8 +55,9 @@ export class UnauthenticatedError extends GatewayError {
 }
 
 export class ForbiddenError extends GatewayError {
-  constructor(message = 'Not allowed.') {
-    super(message, ErrorCode.FORBIDDEN);
+  /** `httpStatus`: the status Apollo answers with when this is thrown before execution (e.g. 403). */
+  constructor(message = 'Not allowed.', httpStatus?: number) {
+    super(message, ErrorCode.FORBIDDEN, httpStatus ? { http: { status: httpStatus } } : {});
   }
 }
 

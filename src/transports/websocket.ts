@@ -18,7 +18,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import { assertMayRun } from '../auth/authorize.js';
 import type { ContextFactory } from '../graphql/context.js';
 import type { Metrics } from '../infra/metrics.js';
-import { GatewayError, UnauthenticatedError } from '../infra/errors.js';
+import { AuthUnavailableError, GatewayError, UnauthenticatedError } from '../infra/errors.js';
 import { SharedSubscriptions, isShareable, type ResultSink } from './shared-subscriptions.js';
 import { serveGraphQLWs, type ConnectionExtra } from './ws-server.js';
 
@@ -57,6 +57,9 @@ const TEXT_FRAME = { binary: false } as const;
 
 /** Close code for a consumer too slow to keep up (RFC 6455: 1008, policy violation). */
 const SLOW_CONSUMER = 1008;
+/** WebSocket close code 1013: the server cannot take the connection now; the client may retry. */
+const TRY_AGAIN_LATER = 1_013;
+
 /** A client that stops reading may never answer the close handshake either. */
 const CLOSE_GRACE_MS = 1_000;
 
@@ -149,7 +152,9 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
           ctx.extra.caller = caller;
           if (caller.expiresAt !== undefined) closeAtExpiry(ctx.extra.socket, caller.expiresAt);
           return true;
-        } catch {
+        } catch (error) {
+          // The token could not be checked (JWKS down): "try again later", not "your token is bad".
+          if (error instanceof AuthUnavailableError) ctx.extra.socket.close(TRY_AGAIN_LATER, 'authentication unavailable');
           return false; // graphql-ws closes with 4403 Forbidden
         }
       },
