@@ -50,7 +50,17 @@ export interface GatewayOptions {
   keepAliveMs?: number;
   /** Default: a fresh registry. */
   metrics?: Metrics;
+  /** How long a webhook body may take to arrive; default 10 s (then 408). */
+  webhookBodyTimeoutMs?: number;
 }
+
+/**
+ * Slow clients hold a connection no longer than this: the headers must arrive within 10 s and the
+ * whole request within 30 s (Node answers 408 past either). Answers may take longer (the upstream
+ * deadline bounds those); WebSocket connections are upgraded before either applies.
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface Gateway {
   /** Base URL, e.g. http://127.0.0.1:4000 */
@@ -73,8 +83,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const metrics = options.metrics ?? createMetrics();
   metrics.watch(bus);
   // POST /webhooks/wix is taken off the server before express (see webhookEndpoint).
-  const webhooks = webhookEndpoint({ verifier: options.webhookVerifier, bus, logger, metrics, instanceId: config.instanceId });
-  const httpServer = createServer((req, res) => {
+  const webhooks = webhookEndpoint({
+    verifier: options.webhookVerifier,
+    bus,
+    logger,
+    metrics,
+    instanceId: config.instanceId,
+    ...(options.webhookBodyTimeoutMs ? { bodyTimeoutMs: options.webhookBodyTimeoutMs } : {}),
+  });
+  const httpServer = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => {
     if (!webhooks.handle(req, res)) app(req, res);
   });
   const schema = createSchema();

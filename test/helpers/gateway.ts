@@ -49,6 +49,8 @@ export interface TestGatewayOptions {
   corsOrigins?: string[];
   /** Largest Wix answer read (default: the transport's own default). */
   maxResponseBytes?: number;
+  /** How long a webhook body may take to arrive (default 10 s). */
+  webhookBodyTimeoutMs?: number;
 }
 
 export interface GraphQLResult<T = Record<string, unknown>> {
@@ -79,6 +81,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     authenticator: options.authenticator ?? createAuthenticator({ kind: 'open', reason: 'not-configured' }),
     ...(options.connectionInitWaitTimeoutMs ? { connectionInitWaitTimeoutMs: options.connectionInitWaitTimeoutMs } : {}),
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+    ...(options.webhookBodyTimeoutMs ? { webhookBodyTimeoutMs: options.webhookBodyTimeoutMs } : {}),
     config: {
       port: 0,
       host: '127.0.0.1',
