@@ -234,7 +234,7 @@ function parseJson(text: string): unknown {
 }
 
 /**
- * Maps a non-2xx upstream answer to the error vocabulary (ARCHITECTURE.md: converted once, here).
+ * Maps a non-2xx upstream answer to the error vocabulary: upstream failures are converted once, here.
  * Only documented application codes reach a client; Wix's 401 / 403 are the gateway's problem, not
  * the caller's, so they get codes of their own.
  */

@@ -25,8 +25,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Verifies the raw webhook body: one compact JWT signed RS256 by one of the configured keys, with
- * `exp` / `nbf` honoured when present, dated by `exp` or `iat` and no older than the dedupe window
- * (WIX-API.md §3.1, §3.3). Issuer and audience are not checked: Wix sets none for webhooks.
+ * `exp` / `nbf` honoured when present, dated by `exp` or `iat` and no older than the dedupe window.
+ * Issuer and audience are not checked: Wix sets none for webhooks.
  *
  * A well-formed token goes the short way: its signature checked with `crypto.verify` (synchronous;
  * WebCrypto's job round trip costs several times the RSA operation itself), its claims read here.

@@ -169,5 +169,8 @@ describe('requests a client got wrong, answered cleanly', () => {
     expect(String(line?.operationName).length).toBeLessThan(LOGGED_TEXT_MAX + 50);
     expect(String(line?.operationName)).toMatch(/^Opxxx/);
     expect(logs.lines.every((text) => text.length < 10_000)).toBe(true);
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toContain('operation_name="other"');
+    expect(metrics).not.toContain('x'.repeat(100));
   });
 });

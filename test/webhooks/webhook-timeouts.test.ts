@@ -53,6 +53,13 @@ describe('a webhook body that does not arrive', () => {
   });
 });
 
+describe('slow HTTP requests in general', () => {
+  it('are bounded by the server: headers within 10 s, the whole request within 30 s (Node answers 408)', () => {
+    expect(gateway.httpServer.headersTimeout).toBe(10_000);
+    expect(gateway.httpServer.requestTimeout).toBe(30_000);
+  });
+});
+
 describe('a captured webhook replayed after the dedupe window', () => {
   it('is refused with 401 when it has no exp and was issued more than 48 h ago', async () => {
     const issuedAt = Math.floor(Date.now() / 1_000) - 49 * 3_600;
