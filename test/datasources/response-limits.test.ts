@@ -98,6 +98,28 @@ describe.each<[string, (url: string) => Transport]>([
   });
 });
 
+describe('memory', () => {
+  it('stays within 256 MiB of where it was while a 1 MB gzip bomb (1 GiB inflated) is refused', async () => {
+    // 16 gzip members of 64 MiB of zeros each: one valid gzip stream of 1 GiB, about 1 MB on the wire.
+    const bomb = Buffer.concat(Array.from({ length: 16 }, () => BOMB));
+    answer = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(bomb);
+    };
+    const before = process.memoryUsage.rss();
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
+    try {
+      const failure = await nodeTransport(baseUrl, 8 * 1_024 * 1_024)(GET).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(UpstreamResponseTooLarge);
+    } finally {
+      clearInterval(sampler);
+    }
+    peak = Math.max(peak, process.memoryUsage.rss());
+    expect(peak - before).toBeLessThan(256 * 1_024 * 1_024);
+  });
+});
+
 describe('a Wix answer over WIX_MAX_RESPONSE_BYTES, through the gateway', () => {
   let gateway: TestGateway;
   let calls = 0;
