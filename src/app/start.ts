@@ -45,6 +45,8 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   let upstream: UpstreamSettings;
   let webhookKeys = configuredKeys;
   if (config.wix.kind === 'emulator') {
+    // The emulator's webhook key has its private half in the repository: never trusted in production.
+    if (config.production) throw new Error('WIX_API_KEY: production needs Wix credentials; the emulator is for development only.');
     emulator = await startEmulator({
       port: config.wix.port,
       rateLimitPerMinute: config.emulatorRatePerMinute,
@@ -60,6 +62,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       siteFor: () => siteId,
       siteOfInstance: (id) => (id === instanceId ? siteId : undefined),
       batch,
+      maxResponseBytes: config.wixMaxResponseBytes,
     };
     webhookKeys = [...configuredKeys, createPublicKey(emulator.webhookPublicKeyPem)];
     logger.info(
@@ -77,8 +80,15 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       // Which webhooks are this site's is known only from WIX_INSTANCE_ID: without it, no replica.
       siteOfInstance: configuredKeys.length > 0 && instanceId ? (id) => (id === instanceId ? siteId : undefined) : undefined,
       batch,
+      maxResponseBytes: config.wixMaxResponseBytes,
     };
     logger.info({ wixApiUrl: config.wix.baseUrl, siteId: config.wix.siteId }, 'using the Wix REST API with an API key');
+    if (config.auth.kind === 'jwt' && !config.instanceId) {
+      logger.warn(
+        { siteId: config.wix.siteId },
+        'WIX_SHARED_SITE=true: every authenticated caller, whatever its tenant, reads and writes this one site',
+      );
+    }
   } else {
     const tokens = new AppTokenProvider({
       baseUrl: config.wix.baseUrl,
@@ -95,6 +105,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       siteFor: (caller) => caller.tenant ?? fallbackTenant ?? '',
       siteOfInstance: configuredKeys.length > 0 ? (id) => id : undefined,
       batch,
+      maxResponseBytes: config.wixMaxResponseBytes,
     };
     logger.info(
       { wixApiUrl: config.wix.baseUrl, appId: config.wix.appId },

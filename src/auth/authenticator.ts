@@ -1,15 +1,15 @@
 import { createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { AuthMode } from '../infra/config.js';
-import { ForbiddenError, UnauthenticatedError } from '../infra/errors.js';
+import { AuthUnavailableError, ForbiddenError, UnauthenticatedError } from '../infra/errors.js';
 import { OPEN_CALLER, type Caller } from './caller.js';
 
 export interface Authenticator {
   readonly open: boolean;
   /**
    * Verifies an `Authorization: Bearer <jwt>` value and returns the caller. Throws
-   * UnauthenticatedError for a missing or bad token and ForbiddenError for a tenant this gateway
-   * does not serve.
+   * UnauthenticatedError for a missing or bad token, ForbiddenError for a tenant this gateway
+   * does not serve, and AuthUnavailableError when the JWKS cannot be fetched (down, slow, broken).
    */
   authenticate(authorization: string | undefined): Promise<Caller>;
 }
@@ -45,8 +45,22 @@ function verifierOf(mode: Extract<AuthMode, { kind: 'jwt' }>): Verifier {
     if (key.asymmetricKeyType === 'ec') return { key: importOnce(key, 'ES256'), algorithms: ['ES256'] };
     throw new Error(`AUTH_JWT_PUBLIC_KEY: ${key.asymmetricKeyType ?? 'this'} keys are not supported; use RSA (RS256) or EC P-256 (ES256).`);
   }
-  if (mode.jwksUrl) return { key: createRemoteJWKSet(new URL(mode.jwksUrl)), algorithms: ['RS256', 'ES256'] };
+  if (mode.jwksUrl) {
+    const timeoutDuration = mode.jwksTimeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS;
+    return { key: createRemoteJWKSet(new URL(mode.jwksUrl), { timeoutDuration }), algorithms: ['RS256', 'ES256'] };
+  }
   throw new Error('AUTH_JWT_SECRET: no verification key configured.');
+}
+
+const DEFAULT_JWKS_TIMEOUT_MS = 3_000;
+
+/**
+ * The JWKS could not be had (unreachable, too slow, not 200, not a key set): the token was never
+ * checked, so the caller is not told it is wrong. A key set without the token's key is a bad token.
+ */
+function jwksUnavailable(error: unknown): boolean {
+  if (!(error instanceof errors.JOSEError)) return true; // fetch's own network errors
+  return error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error.code === errors.JOSEError.code;
 }
 
 const BEARER = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/i;
@@ -77,6 +91,7 @@ export function createAuthenticator(mode: AuthMode, options: { servedTenant?: st
             ? await jwtVerify(token, verifier.key, options)
             : await jwtVerify(token, await verifier.key, options));
       } catch (error) {
+        if (mode.jwksUrl && jwksUnavailable(error)) throw new AuthUnavailableError();
         throw new UnauthenticatedError(error instanceof errors.JWTExpired ? 'The token has expired.' : 'The token is not valid.');
       }
       const tenant = payload[mode.tenantClaim];

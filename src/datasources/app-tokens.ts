@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UnauthenticatedError, UpstreamUnavailableError } from '../infra/errors.js';
+import { UpstreamAuthError, UpstreamUnavailableError } from '../infra/errors.js';
 import type { WixCredentials } from './wix-http.js';
 
 const TokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().positive().optional() });
@@ -68,7 +68,7 @@ export class AppTokenProvider {
       throw new UpstreamUnavailableError('Wix could not issue an access token right now.');
     const parsed = TokenResponse.safeParse(await response.json().catch(() => undefined));
     if (!response.ok || !parsed.success)
-      throw new UnauthenticatedError('Wix refused the app credentials for this site (WIX_APP_ID, WIX_APP_SECRET).');
+      throw new UpstreamAuthError(401, 'Wix refused the app credentials for this site (WIX_APP_ID, WIX_APP_SECRET).');
     const lifetimeMs = (parsed.data.expires_in ?? DEFAULT_LIFETIME_S) * 1_000;
     const now = (this.options.now ?? Date.now)();
     this.#cache.set(instanceId, { token: parsed.data.access_token, renewAt: now + Math.max(lifetimeMs - RENEW_BEFORE_MS, lifetimeMs / 2) });

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
-import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+import { brotliDecompress, gunzip, inflate, type ZlibOptions } from 'node:zlib';
 
 /** One HTTP exchange with Wix, as the client hands it over. */
 export interface TransportRequest {
@@ -13,6 +13,9 @@ export interface TransportRequest {
   /** The whole exchange, from connecting to the last byte of the body. */
   timeoutMs: number;
 }
+
+/** Largest answer read from Wix by default, before and after decompression: a page of 1,000 events is about 1 MB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1_024 * 1_024;
 
 export interface TransportResponse {
   status: number;
@@ -36,13 +39,25 @@ export class UpstreamTimeout extends Error {
   }
 }
 
+/**
+ * The answer is larger than the gateway reads (as sent, or once decompressed): the read is
+ * abandoned at the limit, so a huge body or a compression bomb costs at most that much memory.
+ */
+export class UpstreamResponseTooLarge extends Error {
+  override name = 'UpstreamResponseTooLarge';
+  constructor(readonly maxBytes: number) {
+    super(`the answer is larger than ${maxBytes} bytes`);
+  }
+}
+
 /** What Node's fetch asks for, so Wix's answers travel as they did. */
 const ACCEPT_ENCODING = 'gzip, deflate';
-const decompressors: Record<string, (body: Buffer) => Promise<Buffer>> = {
+type Decompress = (body: Buffer, options: ZlibOptions) => Promise<Buffer>;
+const decompressors: Record<string, Decompress> = {
   gzip: promisify(gunzip),
   'x-gzip': promisify(gunzip),
   deflate: promisify(inflate),
-  br: promisify(brotliDecompress),
+  br: promisify(brotliDecompress) as Decompress,
 };
 
 /**
@@ -59,7 +74,7 @@ const agents = { http: new HttpAgent(AGENT_OPTIONS), https: new HttpsAgent(AGENT
  * Node's own HTTP client on kept-alive connections: per call it costs a fraction of `fetch`, which
  * builds WHATWG requests, responses, header lists and body streams around the same exchange.
  */
-export function nodeTransport(baseUrl: string): Transport {
+export function nodeTransport(baseUrl: string, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES): Transport {
   const url = new URL(baseUrl);
   const secure = url.protocol === 'https:';
   const send = secure ? httpsRequest : httpRequest;
@@ -94,9 +109,22 @@ export function nodeTransport(baseUrl: string): Transport {
         request.destroy();
       }, timeoutMs);
       request.on('error', fail);
+      const tooLarge = () => {
+        fail(new UpstreamResponseTooLarge(maxResponseBytes));
+        request.destroy();
+      };
       request.on('response', (response: IncomingMessage) => {
+        if (Number(response.headers['content-length'] ?? 0) > maxResponseBytes) {
+          tooLarge();
+          return;
+        }
         const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let received = 0;
+        response.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > maxResponseBytes) tooLarge();
+          else chunks.push(chunk);
+        });
         response.on('error', fail);
         response.on('close', () => {
           if (!response.complete)
@@ -106,7 +134,7 @@ export function nodeTransport(baseUrl: string): Transport {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          decode(response, Buffer.concat(chunks)).then((text) => {
+          decode(response, Buffer.concat(chunks), maxResponseBytes).then((text) => {
             resolve({ status: response.statusCode ?? 0, text, header: (name) => headerOf(response, name) });
           }, reject);
         });
@@ -116,24 +144,57 @@ export function nodeTransport(baseUrl: string): Transport {
 }
 
 /** The transport for a base URL: through `fetchImpl` when one is handed in, Node's HTTP client otherwise. */
-export function transportFor(baseUrl: string, fetchImpl?: typeof fetch): Transport {
+export function transportFor(baseUrl: string, fetchImpl?: typeof fetch, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES): Transport {
   const base = baseUrl.replace(/\/+$/, '');
-  return fetchImpl ? fetchTransport(base, fetchImpl) : nodeTransport(base);
+  return fetchImpl ? fetchTransport(base, fetchImpl, maxResponseBytes) : nodeTransport(base, maxResponseBytes);
 }
 
 /** The standard `fetch` (or one handed in), for tests and special set-ups. */
-export function fetchTransport(baseUrl: string, fetchImpl: typeof fetch): Transport {
+export function fetchTransport(baseUrl: string, fetchImpl: typeof fetch, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES): Transport {
   return async ({ method, path, headers, body, timeoutMs }) => {
     const response = await fetchImpl(`${baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
-    const text = await response.text();
+    const text = await readLimited(response, maxResponseBytes);
     return { status: response.status, text, header: (name) => response.headers.get(name) };
   };
 }
 
-async function decode(response: IncomingMessage, body: Buffer): Promise<string> {
+/** The (decompressed) body as text, given up as soon as it passes `maxBytes`. */
+async function readLimited(response: Response, maxBytes: number): Promise<string> {
+  if (!response.body) return '';
+  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+    await response.body.cancel();
+    throw new UpstreamResponseTooLarge(maxBytes);
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel();
+      throw new UpstreamResponseTooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+async function decode(response: IncomingMessage, body: Buffer, maxBytes: number): Promise<string> {
   // An encoding it does not know leaves the body as it came, as fetch does.
   const decompress = decompressors[response.headers['content-encoding']?.trim().toLowerCase() ?? ''];
-  const text = (decompress ? await decompress(body) : body).toString('utf8');
+  let plain = body;
+  if (decompress) {
+    try {
+      // zlib stops inflating once the output would pass the limit: a bomb never grows past it.
+      plain = await decompress(body, { maxOutputLength: maxBytes });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new UpstreamResponseTooLarge(maxBytes);
+      throw error;
+    }
+  }
+  const text = plain.toString('utf8');
   // A byte-order mark is not JSON; fetch's text() drops it too.
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

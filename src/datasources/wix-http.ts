@@ -1,17 +1,18 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BrokenCircuitError, TransientFailure, type UpstreamGuard } from './resilience.js';
-import { transportFor, type Transport, type TransportResponse } from './transport.js';
+import { transportFor, UpstreamResponseTooLarge, type Transport, type TransportResponse } from './transport.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { CallKind, SiteBudget } from '../upstream/budget.js';
 import type { UpstreamCache } from '../upstream/cache.js';
+import { BARE_STATUS_CODES, WIX_APPLICATION_ERRORS, isWixApplicationCode } from './wix-error-codes.js';
 import {
   GatewayError,
   NotFoundError,
-  ForbiddenError,
-  UnauthenticatedError,
+  UpstreamAuthError,
   UpstreamInvalidResponseError,
   UpstreamRateLimitedError,
+  UpstreamRefusedError,
   UpstreamUnavailableError,
   WixApplicationError,
   WixValidationError,
@@ -74,9 +75,11 @@ export interface WixHttpClientOptions {
   requestId?: string;
   /** Calls Wix through this `fetch` instead of Node's HTTP client on kept-alive connections. */
   fetch?: typeof fetch;
-  /** The transport to use, made once for many clients (then `baseUrl` and `fetch` are not read). */
+  /** The transport to use, made once for many clients (then `baseUrl`, `fetch` and `maxResponseBytes` are not read). */
   transport?: Transport;
   access: UpstreamAccess;
+  /** Largest answer read, before and after decompression (WIX_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
 }
 
 /** A write refused by the budget waits for a free call when one comes this soon; a read never waits. */
@@ -144,7 +147,7 @@ export class WixHttpClient {
 
   constructor(options: WixHttpClientOptions) {
     this.#options = options;
-    this.#transport = options.transport ?? transportFor(options.baseUrl, options.fetch);
+    this.#transport = options.transport ?? transportFor(options.baseUrl, options.fetch, options.maxResponseBytes);
   }
 
   /**
@@ -257,6 +260,11 @@ export class WixHttpClient {
         timeoutMs,
       });
     } catch (error) {
+      if (error instanceof UpstreamResponseTooLarge) {
+        // Not an outage and not worth repeating: the same call would bring the same answer.
+        log('too-large');
+        throw new UpstreamInvalidResponseError('Wix answered with more than the gateway reads.');
+      }
       const timedOut = isTimeout(error);
       log(timedOut ? 'timeout' : 'network-error');
       const failure = error as { code?: string; cause?: { code?: string } };
@@ -297,28 +305,27 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Wix statuses without an application code, named as the Wix SDK names them (CONSTANT_CASE of the status text). */
-const bareStatusCodes: Record<number, string> = {
-  409: 'CONFLICT',
-  412: 'PRECONDITION_FAILED',
-  428: 'PRECONDITION_REQUIRED',
-};
-
-/** Maps a non-2xx upstream answer to the error vocabulary (ARCHITECTURE.md: converted once, here). */
+/**
+ * Maps a non-2xx upstream answer to the error vocabulary: upstream failures are converted once, here.
+ * Only documented application codes reach a client; Wix's 401 / 403 are the gateway's problem, not
+ * the caller's, so they get codes of their own.
+ */
 export function convertFailure(status: number, text: string): GatewayError {
   if (status === 404) return new NotFoundError();
   if (status === 429 || status >= 500) return new UpstreamUnavailableError();
   const details = WixErrorBody.safeParse(parseJson(text)).data?.details;
   const applicationCode = details?.applicationError?.code;
-  if (status >= 400 && applicationCode) return new WixApplicationError(applicationCode, status);
-  if (status === 401) return new UnauthenticatedError('Wix refused the gateway’s credentials.');
-  if (status === 403) return new ForbiddenError('Wix does not allow the gateway to do this.');
+  if (status >= 400 && applicationCode && isWixApplicationCode(applicationCode)) {
+    return new WixApplicationError(applicationCode, status, WIX_APPLICATION_ERRORS[applicationCode]);
+  }
+  if (status === 401 || status === 403) return new UpstreamAuthError(status);
   if (status === 400 || details?.validationError) {
     const violations = details?.validationError?.fieldViolations ?? [];
     // `a.b[0].c` → ['a', 'b', '0', 'c']
     return new WixValidationError(violations.flatMap((v) => (v.field ? [v.field.split(/[.[\]]+/).filter(Boolean)] : [])));
   }
-  const bare = bareStatusCodes[status];
-  if (bare) return new WixApplicationError(bare, status);
+  if (applicationCode) return new UpstreamRefusedError();
+  const bare = BARE_STATUS_CODES[status];
+  if (bare) return new WixApplicationError(bare, status, WIX_APPLICATION_ERRORS[bare]);
   return new UpstreamInvalidResponseError();
 }

@@ -3,9 +3,10 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { assertMayRun } from '../auth/authorize.js';
 import type { Metrics } from '../infra/metrics.js';
+import { truncateForLog } from '../infra/logger.js';
 import { jitGateway, type ExecutorKind } from './executor.js';
 import Negotiator from 'negotiator';
 import type { Server } from 'node:http';
@@ -58,6 +59,8 @@ export function createErrorFormatter(logger: Logger, options: { introspection: b
     if ((code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT') && !options.introspection)
       return { ...formatted, message: withoutSuggestions(formatted.message) };
     if (typeof code === 'string' && APOLLO_CLIENT_ERROR_CODES.has(code)) return formatted;
+    const clientError = apolloClientError(original);
+    if (clientError) return clientError;
     logger.error({ err: original, path: formatted.path }, 'unexpected error while executing an operation');
     return {
       message: 'Internal server error.',
@@ -66,6 +69,21 @@ export function createErrorFormatter(logger: Logger, options: { introspection: b
       ...(formatted.locations ? { locations: formatted.locations } : {}),
     };
   };
+}
+
+/**
+ * A request error Apollo raises without a code but with a 4xx status for the response (a
+ * persisted-query hash that does not match its query): the client's mistake, said as such.
+ */
+function apolloClientError(error: unknown): GraphQLFormattedError | undefined {
+  if (!(error instanceof GraphQLError)) return undefined;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  const message =
+    error.message === 'provided sha does not match query'
+      ? 'The persisted query hash does not match the query: extensions.persistedQuery.sha256Hash must be the SHA-256 of `query`.'
+      : error.message;
+  return { message, extensions: { code: ErrorCode.BAD_REQUEST } };
 }
 
 /** One log line and one histogram observation per operation: name, type, duration, error codes. */
@@ -87,7 +105,7 @@ function operationLogPlugin(metrics: Metrics): ApolloServerPlugin<GatewayContext
           );
           contextValue.logger.info(
             {
-              operationName: operationName ?? null,
+              operationName: truncateForLog(operationName),
               operationType: operation?.operation ?? null,
               durationMs: Math.round(seconds * 1_000),
               errorCodes,
@@ -201,7 +219,7 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Gateway
         async requestDidStart() {
           return {
             async didResolveOperation({ operation, contextValue, document, request }) {
-              assertMayRun(contextValue.caller, operation?.operation);
+              assertMayRun(contextValue.caller, operation?.operation, 403);
               if (operation) assertCostWithin(schema, document, operation, request.variables, maxCost);
             },
           };

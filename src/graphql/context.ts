@@ -52,6 +52,8 @@ export interface UpstreamSettings {
   /** false: no DataLoader batching (benchmark baseline only). */
   batch?: boolean;
   fetch?: typeof fetch;
+  /** Largest Wix answer read, before and after decompression (WIX_MAX_RESPONSE_BYTES); default 8 MiB. */
+  maxResponseBytes?: number;
 }
 
 export interface ContextInput {
@@ -77,7 +79,7 @@ export function createContextFactory(
   policy: UpstreamAccessPolicy,
 ): ContextFactory {
   // One transport for every operation: a client is made per operation, its connections are not.
-  const transport = transportFor(upstream.baseUrl, upstream.fetch);
+  const transport = transportFor(upstream.baseUrl, upstream.fetch, upstream.maxResponseBytes);
   return ({ requestId: offered, caller, onSlowConsumer, queueBudget }) => {
     const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
     const deadline = Date.now() + guard.settings.deadlineMs;

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Caller } from '../auth/caller.js';
-import { GatewayError, RateLimitedError } from '../infra/errors.js';
+import { ErrorCode, GatewayError, RateLimitedError } from '../infra/errors.js';
 import { sendGraphQLStyleError } from './errors.js';
 
 /** What the HTTP pipeline leaves for the Apollo context. */
@@ -13,9 +13,13 @@ export interface HttpLocals {
 /** A browser asking for the landing page (Sandbox) needs no token: the page itself calls with one. */
 const wantsLandingPage = (method: string, accept: string | undefined) => method === 'GET' && (accept ?? '').includes('text/html');
 
+/** How long a caller should wait before trying again when its token cannot be checked. */
+const AUTH_RETRY_AFTER_S = 5;
+
 /**
  * Authenticates every GraphQL request over HTTP before Apollo sees it: 401 with
- * `WWW-Authenticate: Bearer` for a missing or bad token, 403 for a tenant this gateway does not serve.
+ * `WWW-Authenticate: Bearer` for a missing or bad token, 403 for a tenant this gateway does not
+ * serve, 503 with Retry-After when the token cannot be checked right now (the JWKS is down).
  */
 export function authenticateHttp(authenticator: Authenticator): RequestHandler {
   return (req, res, next) => {
@@ -33,8 +37,9 @@ export function authenticateHttp(authenticator: Authenticator): RequestHandler {
           next(error);
           return;
         }
-        const status = error.code === 'FORBIDDEN' ? 403 : 401;
+        const status = error.code === ErrorCode.FORBIDDEN ? 403 : error.code === ErrorCode.AUTH_UNAVAILABLE ? 503 : 401;
         if (status === 401) res.setHeader('www-authenticate', 'Bearer');
+        if (status === 503) res.setHeader('retry-after', String(AUTH_RETRY_AFTER_S));
         sendGraphQLStyleError(res, status, error.message, error.code);
       },
     );

@@ -53,7 +53,17 @@ export interface GatewayOptions {
   keepAliveMs?: number;
   /** Default: a fresh registry. */
   metrics?: Metrics;
+  /** How long a webhook body may take to arrive; default 10 s (then 408). */
+  webhookBodyTimeoutMs?: number;
 }
+
+/**
+ * Slow clients hold a connection no longer than this: the headers must arrive within 10 s and the
+ * whole request within 30 s (Node answers 408 past either). Answers may take longer (the upstream
+ * deadline bounds those); WebSocket connections are upgraded before either applies.
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface Gateway {
   /** Base URL, e.g. http://127.0.0.1:4000 */
@@ -78,8 +88,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const metrics = options.metrics ?? createMetrics();
   metrics.watch(bus);
   // POST /webhooks/wix is taken off the server before express (see webhookEndpoint).
-  const webhooks = webhookEndpoint({ verifier: options.webhookVerifier, bus, logger, metrics, instanceId: config.instanceId });
-  const httpServer = createServer((req, res) => {
+  const webhooks = webhookEndpoint({
+    verifier: options.webhookVerifier,
+    bus,
+    logger,
+    metrics,
+    instanceId: config.instanceId,
+    ...(options.webhookBodyTimeoutMs ? { bodyTimeoutMs: options.webhookBodyTimeoutMs } : {}),
+  });
+  const httpServer = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => {
     if (!webhooks.handle(req, res)) app(req, res);
   });
   const schema = createSchema();
@@ -97,6 +114,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const validationRules = limitRules(config.limits, { introspection: config.introspection });
   // One budget per caller, spent over HTTP and WebSocket alike.
   const rateLimiter = new CallerRateLimiter(config.limits.ratePerMinute);
+  // Open (no caller auth), any web page could act as the caller: without CORS_ORIGINS only the
+  // gateway's own pages may then call it from a browser. With auth, a page needs the caller's token.
+  const allowedOrigins = config.corsOrigins ?? (options.authenticator.open ? [] : undefined);
   const webSockets = startWebSocketEndpoint({
     httpServer,
     schema,
@@ -107,7 +127,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     metrics,
     validationRules,
     maxTokens: config.limits.tokens,
-    allowedOrigins: config.corsOrigins,
+    allowedOrigins,
     maxPayloadBytes: config.bodyLimitBytes,
     connectionInitWaitTimeoutMs: options.connectionInitWaitTimeoutMs ?? 3_000,
     keepAliveMs: options.keepAliveMs ?? 12_000,
@@ -165,7 +185,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   app.use(
     '/graphql',
-    cors({ origin: config.corsOrigins ?? true, maxAge: 600 }),
+    cors({ origin: allowedOrigins ?? true, maxAge: 600 }),
     authenticateHttp(options.authenticator),
     rateLimit(rateLimiter),
     express.json({ limit: config.bodyLimitBytes }),

@@ -52,8 +52,10 @@ const EnvSchema = z.object({
   WIX_CACHE_MAX_BYTES: count(1_048_576, 4 * 1_024 * 1_024 * 1_024, 64 * 1_024 * 1_024),
   REPLICA_RESYNC_MS: count(1_000, 86_400_000, 300_000),
   EMULATOR_RATE_LIMIT_PER_MINUTE: count(0, 1_000_000, 200),
+  WIX_MAX_RESPONSE_BYTES: count(1_024, 1_024 * 1_024 * 1_024, 8 * 1_024 * 1_024),
   WIX_WEBHOOK_PUBLIC_KEY: optionalText,
   WIX_INSTANCE_ID: optionalText,
+  WIX_SHARED_SITE: bool.default(false),
   EMULATOR_PORT: port.default(0),
   SANDBOX: bool.optional(),
   INTROSPECTION: bool.optional(),
@@ -67,6 +69,7 @@ const EnvSchema = z.object({
   AUTH_JWT_SECRET: optionalText.refine((value) => value === undefined || value.length >= 32, 'must be at least 32 characters'),
   AUTH_JWT_PUBLIC_KEY: optionalText,
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  AUTH_JWKS_TIMEOUT_MS: count(100, 60_000, 3_000),
   AUTH_ISSUER: optionalText,
   AUTH_AUDIENCE: optionalText,
   AUTH_TENANT_CLAIM: z.string().min(1).default('instanceId'),
@@ -100,6 +103,8 @@ export type AuthMode =
       secret?: string | undefined;
       publicKey?: string | undefined;
       jwksUrl?: string | undefined;
+      /** How long fetching the JWKS may take before callers get AUTH_UNAVAILABLE (503). */
+      jwksTimeoutMs?: number | undefined;
       issuer?: string | undefined;
       audience?: string | undefined;
       tenantClaim: string;
@@ -159,12 +164,16 @@ export interface Config {
   wix: WixMode;
   /** Per-call timeout; kept beside `resilience` for the callers that only need it. */
   wixTimeoutMs: number;
+  /** Largest Wix answer read, before and after decompression; past it the call fails. */
+  wixMaxResponseBytes: number;
   resilience: Resilience;
   upstream: UpstreamPolicy;
   /** Emulator mode: the calls a minute per site the embedded emulator allows, as Wix does (0: no limit). */
   emulatorRatePerMinute: number;
   webhookPublicKey: string | undefined;
   instanceId: string | undefined;
+  /** API-key mode with caller auth and no WIX_INSTANCE_ID: every tenant acts on the one site, on purpose. */
+  sharedSite: boolean;
   sandbox: boolean;
   introspection: boolean;
   corsOrigins: string[] | undefined;
@@ -227,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       secret: e.AUTH_JWT_SECRET,
       publicKey: e.AUTH_JWT_PUBLIC_KEY,
       jwksUrl: e.AUTH_JWKS_URL,
+      jwksTimeoutMs: e.AUTH_JWKS_TIMEOUT_MS,
       issuer: e.AUTH_ISSUER,
       audience: e.AUTH_AUDIENCE,
       tenantClaim: e.AUTH_TENANT_CLAIM,
@@ -237,6 +247,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   } else auth = { kind: 'open', reason: 'not-configured' };
 
+  if (production && wix.kind === 'emulator') {
+    throw new ConfigError(
+      'WIX_API_KEY: production needs Wix credentials (WIX_API_KEY and WIX_SITE_ID, or WIX_APP_ID and WIX_APP_SECRET); the embedded emulator and its development webhook key are for development only.',
+    );
+  }
+  if (production && !e.METRICS_TOKEN && e.METRICS_PORT === undefined) {
+    throw new ConfigError(
+      'METRICS_TOKEN: production needs METRICS_TOKEN (a bearer token for /metrics) or METRICS_PORT (/metrics on a port of its own), so that /metrics is not open on the public port.',
+    );
+  }
+  if (wix.kind === 'api-key' && auth.kind === 'jwt' && !e.WIX_INSTANCE_ID && !e.WIX_SHARED_SITE) {
+    throw new ConfigError(
+      'WIX_INSTANCE_ID: API-key mode acts on one site; with caller authentication, set WIX_INSTANCE_ID to the app instance of that site (callers of other tenants are refused), or WIX_SHARED_SITE=true if every tenant may read and write it.',
+    );
+  }
   if (wix.kind === 'app' && auth.kind === 'open' && !e.WIX_INSTANCE_ID) {
     throw new ConfigError(
       'WIX_INSTANCE_ID: app mode without caller authentication needs the app instance to act for (or configure AUTH_JWT_SECRET / AUTH_JWT_PUBLIC_KEY / AUTH_JWKS_URL).',
@@ -250,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     wix,
     wixTimeoutMs: e.WIX_TIMEOUT_MS,
+    wixMaxResponseBytes: e.WIX_MAX_RESPONSE_BYTES,
     resilience: {
       timeoutMs: e.WIX_TIMEOUT_MS,
       maxAttempts: e.WIX_MAX_ATTEMPTS,
@@ -271,6 +297,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emulatorRatePerMinute: e.EMULATOR_RATE_LIMIT_PER_MINUTE,
     webhookPublicKey: e.WIX_WEBHOOK_PUBLIC_KEY,
     instanceId: e.WIX_INSTANCE_ID,
+    sharedSite: e.WIX_SHARED_SITE,
     sandbox: e.SANDBOX ?? !production,
     introspection: e.INTROSPECTION ?? !production,
     corsOrigins: e.CORS_ORIGINS,

@@ -16,6 +16,14 @@ export const ErrorCode = {
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   UPSTREAM_INVALID_RESPONSE: 'UPSTREAM_INVALID_RESPONSE',
   UPSTREAM_RATE_LIMITED: 'UPSTREAM_RATE_LIMITED',
+  /** Wix refused the gateway's own credentials (401): a configuration problem, not the caller's. */
+  UPSTREAM_UNAUTHENTICATED: 'UPSTREAM_UNAUTHENTICATED',
+  /** Wix does not allow the gateway's credentials to do this (403). */
+  UPSTREAM_FORBIDDEN: 'UPSTREAM_FORBIDDEN',
+  /** Wix refused the request with an application code outside the documented set. */
+  UPSTREAM_REFUSED: 'UPSTREAM_REFUSED',
+  /** The caller's token cannot be checked right now (the JWKS is down or slow): retry later. */
+  AUTH_UNAVAILABLE: 'AUTH_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -48,8 +56,9 @@ export class UnauthenticatedError extends GatewayError {
 }
 
 export class ForbiddenError extends GatewayError {
-  constructor(message = 'Not allowed.') {
-    super(message, ErrorCode.FORBIDDEN);
+  /** `httpStatus`: the status Apollo answers with when this is thrown before execution (e.g. 403). */
+  constructor(message = 'Not allowed.', httpStatus?: number) {
+    super(message, ErrorCode.FORBIDDEN, httpStatus ? { http: { status: httpStatus } } : {});
   }
 }
 
@@ -94,13 +103,32 @@ export class UpstreamInvalidResponseError extends GatewayError {
   }
 }
 
-/** A Wix application error (`details.applicationError.code`), e.g. NOT_SUPPORTED_BY_PROVIDER. */
+/** A documented Wix application error (`details.applicationError.code`), e.g. NOT_SUPPORTED_BY_PROVIDER. */
 export class WixApplicationError extends GatewayError {
+  /** `message`: chosen by the gateway for the code; Wix's own description is never passed through. */
   constructor(
     readonly wixCode: string,
     readonly httpStatus: number,
+    message: string,
   ) {
-    super(applicationErrorMessage(wixCode), wixCode);
+    super(message, wixCode);
+  }
+}
+
+/** Wix refused the gateway's credentials (401) or what they may do (403): never the caller's own codes. */
+export class UpstreamAuthError extends GatewayError {
+  constructor(
+    readonly httpStatus: 401 | 403,
+    message = httpStatus === 401 ? 'Wix refused the gateway’s credentials.' : 'Wix does not allow the gateway to do this.',
+  ) {
+    super(message, httpStatus === 401 ? ErrorCode.UPSTREAM_UNAUTHENTICATED : ErrorCode.UPSTREAM_FORBIDDEN);
+  }
+}
+
+/** Wix refused the request with a code the gateway does not know: nothing of it is passed on. */
+export class UpstreamRefusedError extends GatewayError {
+  constructor() {
+    super('Wix refused the request.', ErrorCode.UPSTREAM_REFUSED);
   }
 }
 
@@ -114,19 +142,11 @@ export class WixValidationError extends GatewayError {
   }
 }
 
-const applicationErrorMessages: Record<string, string> = {
-  NOT_SUPPORTED_BY_PROVIDER: 'The calendar provider does not support this.',
-  BAD_CREDENTIALS: 'The calendar account rejected the email or password.',
-  PREMIUM_FEATURE_NOT_ENABLED: 'This needs a Wix Premium plan.',
-  CONNECTION_NOT_CONNECTED: 'The connection is not connected.',
-  CONNECTION_ALREADY_DISCONNECTED: 'The connection is already disconnected.',
-  SCHEDULE_REVISION_MISMATCH: 'The schedule changed since it was read: read it again and retry with its current revision.',
-  SCHEDULE_CANCELLED: 'The schedule is cancelled and cannot be changed.',
-};
-
-/** A message chosen by the gateway for a Wix code; Wix's own description is never passed through. */
-function applicationErrorMessage(code: string): string {
-  return applicationErrorMessages[code] ?? `Wix refused the request (${code}).`;
+/** The caller's token could not be checked (the key set is unreachable or too slow): 503, retry later. */
+export class AuthUnavailableError extends GatewayError {
+  constructor() {
+    super('Caller authentication is unavailable right now; try again later.', ErrorCode.AUTH_UNAVAILABLE);
+  }
 }
 
 /** A resume cursor the event log no longer covers: query again, then subscribe without `since`. */

@@ -36,7 +36,7 @@ export function createMetrics() {
     }),
     upstreamCalls: new Histogram({
       name: 'gateway_upstream_call_duration_seconds',
-      help: 'Calls to Wix, by endpoint and status (a number, or timeout / network-error), one per attempt.',
+      help: 'Calls to Wix, by endpoint and status (a number, or timeout / network-error / too-large), one per attempt.',
       labelNames: ['endpoint', 'status'] as const,
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],

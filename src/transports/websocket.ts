@@ -18,7 +18,7 @@ import type { ContextFactory, GatewayContext } from '../graphql/context.js';
 import { assertCostWithin } from '../graphql/cost.js';
 import { callerKey, type CallerRateLimiter } from '../http/auth.js';
 import type { Metrics } from '../infra/metrics.js';
-import { GatewayError, UnauthenticatedError } from '../infra/errors.js';
+import { AuthUnavailableError, GatewayError, UnauthenticatedError } from '../infra/errors.js';
 import { DocumentCache } from './document-cache.js';
 import { SharedSubscriptions, isShareable, type ResultSink } from './shared-subscriptions.js';
 import { CallerSockets, POLICY_VIOLATION, closeAtExpiry, closeSlowConsumer } from './socket-limits.js';
@@ -70,6 +70,9 @@ const CLOSING_BRACE = Buffer.from('}');
 /** Variable errors reported at most for one operation (graphql-js's own default). */
 const VARIABLE_ERRORS_MAX = 50;
 const TEXT_FRAME = { binary: false } as const;
+
+/** WebSocket close code 1013: the server cannot take the connection now; the client may retry. */
+const TRY_AGAIN_LATER = 1_013;
 
 /**
  * graphql-ws (graphql-transport-ws) on the HTTP server's `/graphql`: the same schema, limits, auth
@@ -165,7 +168,9 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
         try {
           const caller = await authenticator.authenticate(typeof offered === 'string' ? offered : undefined);
           ctx.extra.caller = caller;
-        } catch {
+        } catch (error) {
+          // The token could not be checked (JWKS down): "try again later", not "your token is bad".
+          if (error instanceof AuthUnavailableError) ctx.extra.socket.close(TRY_AGAIN_LATER, 'authentication unavailable');
           return false; // graphql-ws closes with 4403 Forbidden
         }
         const { socket } = ctx.extra;

@@ -7,11 +7,21 @@ import { createWebhookIngest, type WebhookAnswer, type WebhookIngestOptions } fr
 export const WEBHOOK_PATH = '/webhooks/wix';
 export const WEBHOOK_BODY_LIMIT = 1_024 * 1_024; // bytes: a schedule event is a few KiB
 
-export type WebhookRouteOptions = WebhookIngestOptions;
+/** How long a webhook body may take to arrive once its headers have: Wix sends a few KiB at once. */
+export const WEBHOOK_BODY_TIMEOUT_MS = 10_000;
+
+export interface WebhookRouteOptions extends WebhookIngestOptions {
+  /** Default WEBHOOK_BODY_TIMEOUT_MS; past it the request is answered 408 and its connection closed. */
+  bodyTimeoutMs?: number;
+}
 
 /** The gateway's JSON error bodies for a body that cannot be read (as `httpErrorHandler` writes them). */
 const TOO_LARGE: WebhookAnswer = { status: 413, body: graphQLStyleErrorBody(BODY_TOO_LARGE, ErrorCode.BAD_REQUEST) };
 const UNREADABLE: WebhookAnswer = { status: 400, body: graphQLStyleErrorBody(BODY_UNREADABLE, ErrorCode.BAD_REQUEST) };
+const TIMED_OUT: WebhookAnswer = {
+  status: 408,
+  body: graphQLStyleErrorBody('The request body did not arrive in time.', ErrorCode.BAD_REQUEST),
+};
 const INTERNAL: WebhookAnswer = { status: 500, body: graphQLStyleErrorBody(INTERNAL_ERROR, ErrorCode.INTERNAL_SERVER_ERROR) };
 
 export interface WebhookEndpoint {
@@ -35,6 +45,7 @@ export interface WebhookEndpoint {
 export function webhookEndpoint(options: WebhookRouteOptions): WebhookEndpoint {
   const ingest = createWebhookIngest(options);
   const logger = options.logger;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? WEBHOOK_BODY_TIMEOUT_MS;
 
   const router = express.Router();
   router.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req: Request, res: Response) => {
@@ -51,7 +62,12 @@ export function webhookEndpoint(options: WebhookRouteOptions): WebhookEndpoint {
     const encoding = req.headers['content-encoding'];
     if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return false;
 
-    readBody(req, WEBHOOK_BODY_LIMIT, (failure, body) => {
+    readBody(req, WEBHOOK_BODY_LIMIT, bodyTimeoutMs, (failure, body) => {
+      if (failure === TIMED_OUT) {
+        // The rest of the body is not waited for: the connection is closed once the 408 is out.
+        logger.info({ status: 408, timeoutMs: bodyTimeoutMs }, 'webhook body did not arrive in time');
+        res.shouldKeepAlive = false;
+      }
       if (failure) {
         send(res, failure);
         return;
@@ -81,20 +97,40 @@ function send(res: ServerResponse, { status, body }: WebhookAnswer): void {
 /**
  * The whole body, as body-parser's raw parser reads it: a declared or received length past `limit`
  * is a 413, a body shorter or longer than its Content-Length a 400, and either is answered only once
- * the rest of the request has been read off (so the connection stays usable). Nothing is answered
- * to a request whose client went away.
+ * the rest of the request has been read off (so the connection stays usable). A body that has not
+ * arrived within `timeoutMs` is a 408 at once: a slow sender holds nothing longer than that. Nothing
+ * is answered to a request whose client went away.
  */
-function readBody(req: IncomingMessage, limit: number, done: (failure: WebhookAnswer | undefined, body: Buffer) => void): void {
+function readBody(
+  req: IncomingMessage,
+  limit: number,
+  timeoutMs: number,
+  done: (failure: WebhookAnswer | undefined, body: Buffer) => void,
+): void {
   const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
-  const fail = (failure: WebhookAnswer) => {
+  let finished = false;
+  const finish = (failure: WebhookAnswer | undefined, body: Buffer) => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    done(failure, body);
+  };
+  const stopReading = () => {
     req.removeListener('data', onData);
     req.removeListener('end', onEnd);
-    if (req.complete) done(failure, EMPTY);
+  };
+  const fail = (failure: WebhookAnswer) => {
+    stopReading();
+    if (req.complete) finish(failure, EMPTY);
     else {
-      req.once('end', () => done(failure, EMPTY));
+      req.once('end', () => finish(failure, EMPTY));
       req.resume();
     }
   };
+  const timer = setTimeout(() => {
+    stopReading();
+    finish(TIMED_OUT, EMPTY);
+  }, timeoutMs);
   if (declared !== undefined && declared > limit) {
     fail(TOO_LARGE);
     return;
@@ -108,10 +144,10 @@ function readBody(req: IncomingMessage, limit: number, done: (failure: WebhookAn
   }
   function onEnd(): void {
     if (declared !== undefined && received !== declared) {
-      done(UNREADABLE, EMPTY);
+      finish(UNREADABLE, EMPTY);
       return;
     }
-    done(undefined, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received));
+    finish(undefined, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received));
   }
   req.on('data', onData);
   req.on('end', onEnd);

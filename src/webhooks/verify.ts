@@ -1,5 +1,6 @@
 import { verify as verifySignature, webcrypto, type KeyObject } from 'node:crypto';
 import { errors, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
+import { DEDUPE_TTL_MS } from '../bus/memory-bus.js';
 
 /** Why a webhook was refused: the HTTP status Wix gets and a reason for the log. */
 export class WebhookRefusal extends Error {
@@ -24,8 +25,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Verifies the raw webhook body: one compact JWT signed RS256 by one of the configured keys, with
- * `exp` / `nbf` honoured when present (WIX-API.md §3.1, §3.3). Issuer and audience are not checked:
- * Wix sets none for webhooks.
+ * `exp` / `nbf` honoured when present, dated by `exp` or `iat` and no older than the dedupe window.
+ * Issuer and audience are not checked: Wix sets none for webhooks.
  *
  * A well-formed token goes the short way: its signature checked with `crypto.verify` (synchronous;
  * WebCrypto's job round trip costs several times the RSA operation itself), its claims read here.
@@ -69,7 +70,9 @@ export class WebhookVerifier {
   async verify(token: string): Promise<JWTPayload> {
     if (!this.configured) throw new WebhookRefusal(401, 'no webhook public key configured');
     if (!COMPACT_JWS.test(token)) throw new WebhookRefusal(400, 'body is not a JWT');
-    return this.#verifyQuickly(token) ?? this.#verifyWithJose(token);
+    const claims = this.#verifyQuickly(token) ?? (await this.#verifyWithJose(token));
+    assertFresh(claims);
+    return claims;
   }
 
   /** The payload of a token jose would accept, or undefined to let jose decide. Never throws. */
@@ -117,6 +120,21 @@ export class WebhookVerifier {
       }
     }
     throw classify(lastError);
+  }
+}
+
+/**
+ * The event ids of webhooks are remembered for 48 hours (Wix retries for about 47): a token older
+ * than that could be a captured delivery replayed once its id is forgotten. `exp` (checked by the
+ * verification) and `iat` date a token; one with neither cannot be dated, so it is refused too.
+ */
+export const WEBHOOK_MAX_AGE_S = DEDUPE_TTL_MS / 1_000;
+
+function assertFresh(claims: JWTPayload): void {
+  const { iat, exp } = claims;
+  if (iat === undefined && exp === undefined) throw new WebhookRefusal(401, 'token has neither exp nor iat');
+  if (typeof iat === 'number' && Math.floor(Date.now() / 1_000) - iat > WEBHOOK_MAX_AGE_S) {
+    throw new WebhookRefusal(401, 'token older than 48 h (iat)');
   }
 }
 

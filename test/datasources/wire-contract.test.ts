@@ -224,14 +224,43 @@ describe('upstream failures are converted once, and nothing of the upstream body
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_INVALID_RESPONSE']);
   });
 
-  it('turns a bare 401 and 403 into UNAUTHENTICATED and FORBIDDEN', async () => {
+  it("turns a 401 and 403 into UPSTREAM_UNAUTHENTICATED and UPSTREAM_FORBIDDEN, never the caller's own codes", async () => {
     upstream.handle(() => ({ status: 401, body: { message: 'bad key xyz' } }));
     const unauthenticated = await gateway.graphql('{ connections { connections { id } } }');
     upstream.handle(() => ({ status: 403, body: { message: 'no permission' } }));
     const forbidden = await gateway.graphql('{ connections { connections { id } } }');
-    expect(unauthenticated.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
-    expect(forbidden.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    upstream.handle(() => ({ status: 401, body: { message: 'x', details: { applicationError: { code: 'UNAUTHENTICATED' } } } }));
+    const withCode = await gateway.graphql('{ connections { connections { id } } }');
+    expect(unauthenticated.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_UNAUTHENTICATED']);
+    expect(forbidden.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_FORBIDDEN']);
+    expect(withCode.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_UNAUTHENTICATED']);
+    expect(unauthenticated.status).toBe(200);
     expect(JSON.stringify(unauthenticated)).not.toContain('xyz');
+  });
+
+  it.each([
+    ['markup', 428, '<script>alert(1)</script>'],
+    ['an undocumented code', 409, 'SOME_FUTURE_CODE'],
+    ["a code named like the caller's own", 403, 'FORBIDDEN'],
+    ["a code named like the caller's own", 400, 'UNAUTHENTICATED'],
+  ])('never passes on %s from applicationError.code (%i %s)', async (_what, status, code) => {
+    upstream.handle(() => ({ status, body: { message: `${code} message`, details: { applicationError: { code, description: code } } } }));
+    const query = await gateway.graphql('{ connection(id: "c1") { id } }');
+    const mutation = await gateway.graphql(
+      'mutation { disconnectConnection(connectionId: "c1") { connection { id } userErrors { code message } } }',
+    );
+    for (const result of [query, mutation]) {
+      const text = JSON.stringify(result);
+      expect(text).not.toContain(`"${code}"`);
+      expect(text).not.toContain(`${code} message`);
+      expect(text).not.toContain('<script>');
+    }
+    const expected = status === 403 ? 'UPSTREAM_FORBIDDEN' : status === 400 ? 'INVALID_ARGUMENT' : 'UPSTREAM_REFUSED';
+    const codes = [...(query.errors ?? []), ...(mutation.errors ?? [])].map((e) => e.extensions?.code);
+    const userCodes = (mutation.data as { disconnectConnection?: { userErrors: Array<{ code: string }> } } | null)?.disconnectConnection
+      ?.userErrors;
+    expect([...codes, ...(userCodes ?? []).map((e) => e.code)]).toEqual([expected, expected]);
+    if (expected === 'UPSTREAM_REFUSED') expect(query.errors?.[0]?.message).toBe('Wix refused the request.');
   });
 
   it('turns a Wix application error in a query into a GraphQL error with that code', async () => {

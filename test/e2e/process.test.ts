@@ -73,6 +73,9 @@ describe('the process (npm start)', () => {
     [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET'],
     [{ WIX_APP_ID: 'app' }, 'WIX_APP_SECRET'],
     [{ AUTH_JWT_PUBLIC_KEY: 'not a key' }, 'AUTH_JWT_PUBLIC_KEY'],
+    [{ NODE_ENV: 'production', AUTH_DISABLED: 'true', METRICS_TOKEN: 't' }, 'WIX_API_KEY'],
+    [{ NODE_ENV: 'production', AUTH_DISABLED: 'true', WIX_APP_ID: 'a', WIX_APP_SECRET: 's', WIX_INSTANCE_ID: 'i' }, 'METRICS_TOKEN'],
+    [{ AUTH_JWT_SECRET: 'a-caller-secret-of-at-least-32-characters', WIX_API_KEY: 'k', WIX_SITE_ID: 's' }, 'WIX_INSTANCE_ID'],
   ])('refuses to start with %o, naming %s', async (env, variable) => {
     const proc = run(env);
     const [code] = (await once(proc.child, 'exit')) as [number | null];

@@ -55,6 +55,10 @@ export interface TestGatewayOptions {
   /** The site a webhook's instance stands for: set it to keep a schedule replica. */
   siteOfInstance?: (instanceId: string) => string | undefined;
   redisUrl?: string;
+  /** Largest Wix answer read (default: the transport's own default). */
+  maxResponseBytes?: number;
+  /** How long a webhook body may take to arrive (default 10 s). */
+  webhookBodyTimeoutMs?: number;
 }
 
 /** No budget and no cache: each read is one upstream call, as the wire-contract tests expect. */
@@ -96,6 +100,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     authenticator: options.authenticator ?? createAuthenticator({ kind: 'open', reason: 'not-configured' }),
     ...(options.connectionInitWaitTimeoutMs ? { connectionInitWaitTimeoutMs: options.connectionInitWaitTimeoutMs } : {}),
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+    ...(options.webhookBodyTimeoutMs ? { webhookBodyTimeoutMs: options.webhookBodyTimeoutMs } : {}),
     config: {
       port: 0,
       host: '127.0.0.1',
@@ -128,6 +133,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       siteFor: (caller) => (options.credentialsFor ? (caller.tenant ?? '') : (options.siteId ?? TEST_SITE_ID)),
       siteOfInstance: options.siteOfInstance,
       batch: options.batch ?? true,
+      ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
     },
   });
   return {

@@ -93,10 +93,10 @@ describe('1. List Providers: Query.providers', () => {
     });
   });
 
-  it('turns a bare 403 into FORBIDDEN', async () => {
+  it('turns a bare 403 into UPSTREAM_FORBIDDEN', async () => {
     upstream.handle(() => ({ status: 403, body: { message: 'no scope' } }));
     const result = await gateway.graphql('{ providers { id } }');
-    expect(codes(result)).toEqual(['FORBIDDEN']);
+    expect(codes(result)).toEqual(['UPSTREAM_FORBIDDEN']);
   });
 });
 

@@ -89,9 +89,9 @@ describe('AppTokenProvider', () => {
     expect(await provider.token('i')).toBe('token-2');
   });
 
-  it('reports refused app credentials as UNAUTHENTICATED and an unreachable Wix as UPSTREAM_UNAVAILABLE', async () => {
+  it('reports refused app credentials as UPSTREAM_UNAUTHENTICATED and an unreachable Wix as UPSTREAM_UNAVAILABLE', async () => {
     const refused = new AppTokenProvider({ baseUrl: emulator.url, appId: emulator.appId, appSecret: 'wrong', timeoutMs: 1_000 });
-    await expect(refused.token('i')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(refused.token('i')).rejects.toMatchObject({ code: 'UPSTREAM_UNAUTHENTICATED' });
     const down = new AppTokenProvider({ baseUrl: 'http://127.0.0.1:9', appId: 'a', appSecret: 's', timeoutMs: 1_000 });
     await expect(down.token('i')).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
   });

@@ -25,12 +25,44 @@ async function refusal(verifier: WebhookVerifier, token: string): Promise<{ stat
   return { status: error.status, reason: error.reason };
 }
 
+describe('webhook age: nothing older than the 48 h the event ids are remembered', () => {
+  const verifier = new WebhookVerifier([key.publicKey]);
+  const HOUR_S = 3_600;
+
+  it.each([
+    ['without exp, issued 49 h ago', { data: 'x', iat: now() - 49 * HOUR_S }, 'token older than 48 h (iat)'],
+    ['issued 49 h ago, whatever its exp says', { data: 'x', iat: now() - 49 * HOUR_S, exp: now() + HOUR_S }, 'token older than 48 h (iat)'],
+    ['with neither exp nor iat (it cannot be dated)', { data: 'x' }, 'token has neither exp nor iat'],
+    ['expired by exp', { data: 'x', exp: now() - 1 }, 'token expired'],
+  ])('refuses a token %s with 401', async (_what, claims, reason) => {
+    expect(await refusal(verifier, handMade(key.privateKey, { alg: 'RS256' }, claims))).toEqual({ status: 401, reason });
+  });
+
+  it('refuses the same token through jose (unusual header) with the same reason', async () => {
+    const old = handMade(key.privateKey, { alg: 'RS256', zip: 'none' }, { data: 'x', iat: now() - 49 * HOUR_S });
+    expect((await refusal(verifier, old)).status).toBe(401);
+  });
+
+  it('accepts one issued 47 h ago, and one dated by exp only', async () => {
+    expect(await verifier.verify(handMade(key.privateKey, { alg: 'RS256' }, { data: 'x', iat: now() - 47 * HOUR_S }))).toMatchObject({
+      data: 'x',
+    });
+    expect(await verifier.verify(handMade(key.privateKey, { alg: 'RS256' }, { data: 'x', exp: now() + 60 }))).toMatchObject({ data: 'x' });
+  });
+});
+
 describe('webhook verification', () => {
   const verifier = new WebhookVerifier([key.publicKey]);
 
-  it('returns the claims of a valid token, with or without kid, typ, iat, nbf, exp', async () => {
+  it('returns the claims of a valid token, with or without kid, typ, nbf, and with iat, exp or both', async () => {
     const data = JSON.stringify({ instanceId: 'i' });
-    expect(await verifier.verify(await new SignJWT({ data }).setProtectedHeader({ alg: 'RS256' }).sign(key.privateKey))).toEqual({ data });
+    const issued = await new SignJWT({ data }).setProtectedHeader({ alg: 'RS256' }).setIssuedAt().sign(key.privateKey);
+    expect(await verifier.verify(issued)).toEqual({ data, iat: expect.any(Number) });
+    const expiring = await new SignJWT({ data })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setExpirationTime(now() + 60)
+      .sign(key.privateKey);
+    expect(await verifier.verify(expiring)).toEqual({ data, exp: expect.any(Number) });
     const full = await new SignJWT({ data })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'k1' })
       .setIssuedAt()
@@ -42,9 +74,8 @@ describe('webhook verification', () => {
 
   it('accepts a token signed by any key of a rotation', async () => {
     const rotation = new WebhookVerifier([other.publicKey, key.publicKey]);
-    expect(await rotation.verify(await new SignJWT({ data: 'x' }).setProtectedHeader({ alg: 'RS256' }).sign(key.privateKey))).toEqual({
-      data: 'x',
-    });
+    const token = await new SignJWT({ data: 'x' }).setProtectedHeader({ alg: 'RS256' }).setIssuedAt().sign(key.privateKey);
+    expect(await rotation.verify(token)).toMatchObject({ data: 'x' });
   });
 
   it('gives every refusal the status and reason it had', async () => {
@@ -125,8 +156,8 @@ describe('webhook verification', () => {
   });
 
   it('reads claims that start with a byte order mark, as jose does', async () => {
-    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ data: 'x' }))]);
-    expect(await verifier.verify(handMade(key.privateKey, { alg: 'RS256' }, bom))).toEqual({ data: 'x' });
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ data: 'x', iat: now() }))]);
+    expect(await verifier.verify(handMade(key.privateKey, { alg: 'RS256' }, bom))).toMatchObject({ data: 'x' });
   });
 
   it('refuses every token, as jose does, when a configured key is shorter than 2048 bits', async () => {

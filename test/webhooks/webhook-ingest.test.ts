@@ -154,6 +154,7 @@ describe('a valid signed webhook reaches matching subscribers', () => {
     const envelope = scheduleEnvelope({ scheduleId: 'sched-obj', sequence: nextSequence(), eventId: 'evt-obj' });
     const token = await new SignJWT({ data: { ...envelope, data: JSON.parse(envelope.data) as object } })
       .setProtectedHeader({ alg: 'RS256' })
+      .setIssuedAt()
       .sign(keys.privateKey);
     expect(await postWebhook(gateway.url, token)).toMatchObject({ status: 200 });
     expect((await subscription.next()).data).toMatchObject({ scheduleUpdated: { eventId: 'evt-obj' } });
@@ -229,7 +230,10 @@ describe('refused webhooks get their code and deliver nothing', () => {
       ],
     ];
     for (const [name, payload] of shapes) {
-      const token = await new SignJWT(payload as Record<string, unknown>).setProtectedHeader({ alg: 'RS256' }).sign(keys.privateKey);
+      const token = await new SignJWT(payload as Record<string, unknown>)
+        .setProtectedHeader({ alg: 'RS256' })
+        .setIssuedAt()
+        .sign(keys.privateKey);
       const response = await postWebhook(gateway.url, token);
       expect({ name, status: response.status }).toEqual({ name, status: 400 });
     }
