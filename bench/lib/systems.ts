@@ -8,12 +8,14 @@ import { startSystem, type SystemProcess } from './processes.js';
 const PRODUCTION = { NODE_ENV: 'production' };
 
 /**
- * The gateway's settings for a benchmark: production (no Sandbox or introspection), open on
- * purpose (no caller tokens to mint), no rate limit nor socket cap (every client is one loopback
- * address), warnings only in the log.
+ * The gateway's settings for a benchmark: what production turns off (Sandbox, introspection), but
+ * not NODE_ENV=production itself, which refuses the embedded emulator most scenarios run on and
+ * wants /metrics protected; open on purpose (no caller tokens to mint), no rate limit nor socket
+ * cap (every client is one loopback address), warnings only in the log.
  */
 const GATEWAY_ENV = {
-  ...PRODUCTION,
+  SANDBOX: 'false',
+  INTROSPECTION: 'false',
   AUTH_DISABLED: 'true',
   HOST: '127.0.0.1',
   PORT: '0',
