@@ -35,12 +35,15 @@ export type ConnectionErrorReason = (typeof ConnectionErrorReason)[keyof typeof 
 /** A one-of member that carries no data on the wire: `{}`. */
 const EmptyMember = z.object({});
 
+/** Wix's Calendar is `{ id, name }`: whether events are imported is the list's `enabled`, not each calendar's. */
 export const CalendarDto = z.object({
   id: z.string().nullish(),
   name: z.string().nullish(),
-  enabled: z.boolean().nullish(),
 });
 export type CalendarDto = z.infer<typeof CalendarDto>;
+
+/** A calendar as GraphQL shows it: in a selection, with the `enabled` of the list it belongs to. */
+export type ExternalCalendarView = CalendarDto & { listEnabled?: boolean | null | undefined };
 
 /** Import settings; the one-of is "exactly one of `primaryCalendar` / `calendars` present". */
 export const ListEventFromCalendarsDto = z.object({
@@ -96,7 +99,7 @@ export interface WixSyncConfigBody {
   listEventFromCalendars?: {
     enabled: boolean;
     primaryCalendar?: Record<string, never>;
-    calendars?: { calendars: Array<{ id?: string; name?: string; enabled?: boolean }> };
+    calendars?: { calendars: Array<{ id?: string; name?: string }> };
   };
   syncToCalendar?: {
     enabled: boolean;

@@ -98,7 +98,13 @@ export type ScheduleFilterField = 'id' | 'externalId' | 'appId' | 'status';
 export type ScheduleQueryFilter = Partial<Record<ScheduleFilterField, string | { $eq: string } | { $in: string[] }>>;
 
 /** `fields` of Get / Query Schedules: personal data to include (WIX-API.md §2.2). */
-export const PERSONAL_DATA_FIELDS = ['PI_FIELDS'] as const;
+export const SchedulePersonalFields = {
+  /** Every schedule's personal data (needs the Read Calendar - Including PI permission). */
+  PI_FIELDS: 'PI_FIELDS',
+  /** Only the calling identity's own personal data. */
+  OWN_PI_FIELDS: 'OWN_PI_FIELDS',
+} as const;
+export type SchedulePersonalFields = (typeof SchedulePersonalFields)[keyof typeof SchedulePersonalFields];
 
 /** The gateway's filter of Query Schedules, each list becoming `$in` (WIX-API.md §2.2). */
 export interface ScheduleQueryInput {
@@ -111,8 +117,14 @@ export interface ScheduleQueryInput {
 /** The `schedule` of a Create Schedule body: only what the client set. */
 export type NewScheduleBody = Record<string, unknown>;
 
+/** Whether and how Wix tells the participants of a schedule's events (Update and Cancel Schedule). */
+export interface ParticipantNotification {
+  notifyParticipants?: boolean;
+  message?: string;
+}
+
 /** What Cancel Schedule takes besides the id. */
 export interface CancelScheduleBody {
   preserveFutureEventsWithParticipants?: boolean;
-  participantNotification?: { notifyParticipants?: boolean; message?: string };
+  participantNotification?: ParticipantNotification;
 }

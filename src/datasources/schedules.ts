@@ -1,11 +1,12 @@
 import DataLoader from 'dataloader';
 import {
   GetScheduleResponse,
-  PERSONAL_DATA_FIELDS,
   QuerySchedulesResponse,
   ScheduleStatus,
+  type SchedulePersonalFields,
   type CancelScheduleBody,
   type NewScheduleBody,
+  type ParticipantNotification,
   type ScheduleDto,
   type ScheduleQueryFilter,
   type ScheduleQueryInput,
@@ -23,13 +24,20 @@ export const QUERY_PAGE_MAX = 100;
 const EVERY_STATUS = Object.values(ScheduleStatus);
 
 /** One Query Schedules call: a first page (the filter) or a following one (Wix's cursor only). */
-export type QuerySchedulesRequest = ({ filter: ScheduleQueryInput } | { cursor: string }) & { limit: number; personalData: boolean };
+export type QuerySchedulesRequest = ({ filter: ScheduleQueryInput } | { cursor: string }) & {
+  limit: number;
+  /** Wix's `fields`: which personal data to include; none when absent. */
+  personalFields?: SchedulePersonalFields | undefined;
+};
 
-/** A Get Schedule: which schedule, with or without its personal data. */
+/** A Get Schedule: which schedule, and which of its personal data (none when absent). */
 interface GetKey {
   id: string;
-  personalData: boolean;
+  personalFields?: SchedulePersonalFields | undefined;
 }
+
+/** Every `fields` value, to forget each variant of a schedule once it changed. */
+const PERSONAL_FIELDS_VARIANTS: readonly SchedulePersonalFields[] = ['PI_FIELDS', 'OWN_PI_FIELDS'];
 
 export interface SchedulesApiOptions {
   /** false turns batching off (one Get Schedule per id): the naive N+1 baseline for benchmarks. */
@@ -48,11 +56,11 @@ export class SchedulesApi {
     this.#http = http;
     this.#get = new DataLoader((keys) => Promise.all(keys.map((key) => this.#fetchOne(key).catch((error: Error) => error))), {
       batch: false,
-      cacheKeyFn: ({ id, personalData }) => `${personalData ? 'pi' : 'public'}:${id}`,
+      cacheKeyFn: ({ id, personalFields }) => `${personalFields ?? 'public'}:${id}`,
     });
     this.#byId =
       options.batch === false
-        ? new DataLoader((ids) => this.#get.loadMany(ids.map((id) => ({ id, personalData: false }))), { batch: false })
+        ? new DataLoader((ids) => this.#get.loadMany(ids.map((id) => ({ id }))), { batch: false })
         : new DataLoader((ids) => this.#queryByIds(ids), { maxBatchSize: QUERY_PAGE_MAX });
   }
 
@@ -61,9 +69,9 @@ export class SchedulesApi {
     return this.#byId.load(id);
   }
 
-  /** Get Schedule; null when Wix answers 404. `personalData` asks for `fields=PI_FIELDS`. */
-  get(id: string, options: { personalData?: boolean | null } = {}): Promise<ScheduleDto | null> {
-    return this.#get.load({ id, personalData: options.personalData ?? false });
+  /** Get Schedule; null when Wix answers 404. `personalFields` is Wix's `fields` (PI_FIELDS or OWN_PI_FIELDS). */
+  get(id: string, options: { personalFields?: SchedulePersonalFields | undefined } = {}): Promise<ScheduleDto | null> {
+    return this.#get.load({ id, personalFields: options.personalFields });
   }
 
   /**
@@ -80,7 +88,7 @@ export class SchedulesApi {
       endpoint: 'schedules.query',
       method: 'POST',
       path: `${BASE}/query`,
-      body: { query, ...(request.personalData && { fields: PERSONAL_DATA_FIELDS }) },
+      body: { query, ...(request.personalFields && { fields: [request.personalFields] }) },
     });
   }
 
@@ -97,12 +105,15 @@ export class SchedulesApi {
   }
 
   /** Update Schedule (a PATCH: id, revision and the fields that change); throws for the mutation to report. */
-  async update(schedule: { id: string; revision: string } & Record<string, unknown>): Promise<ScheduleDto> {
+  async update(
+    schedule: { id: string; revision: string } & Record<string, unknown>,
+    participantNotification?: ParticipantNotification,
+  ): Promise<ScheduleDto> {
     const response = await this.#http.call(GetScheduleResponse, {
       endpoint: 'schedules.update',
       method: 'PATCH',
       path: `${BASE}/${encodeURIComponent(schedule.id)}`,
-      body: { schedule },
+      body: { schedule, ...(participantNotification && { participantNotification }) },
     });
     this.#remember(response.schedule);
     return response.schedule;
@@ -122,19 +133,19 @@ export class SchedulesApi {
 
   /** After a change, later reads in the same operation see the new schedule, not a stale memo. */
   #remember(schedule: ScheduleDto): void {
-    const key = { id: schedule.id, personalData: false };
-    this.#get.clear({ id: schedule.id, personalData: true });
+    const key = { id: schedule.id };
+    for (const personalFields of PERSONAL_FIELDS_VARIANTS) this.#get.clear({ id: schedule.id, personalFields });
     this.#get.clear(key).prime(key, schedule);
     this.#byId.clear(schedule.id).prime(schedule.id, schedule);
   }
 
-  async #fetchOne({ id, personalData }: GetKey): Promise<ScheduleDto | null> {
+  async #fetchOne({ id, personalFields }: GetKey): Promise<ScheduleDto | null> {
     try {
       const response = await this.#http.call(GetScheduleResponse, {
         endpoint: 'schedules.get',
         method: 'GET',
         path: `${BASE}/${encodeURIComponent(id)}`,
-        ...(personalData && { query: { fields: PERSONAL_DATA_FIELDS } }),
+        ...(personalFields && { query: { fields: [personalFields] } }),
       });
       return response.schedule;
     } catch (error) {

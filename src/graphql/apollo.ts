@@ -137,6 +137,21 @@ function noStorePlugin(): ApolloServerPlugin<GatewayContext> {
   };
 }
 
+/** Warnings the resolvers left on the context (a deprecated input ignored, …) go in `extensions.warnings`. */
+function warningsPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single' || contextValue.warnings.length === 0) return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, warnings: contextValue.warnings };
+        },
+      };
+    },
+  };
+}
+
 export function createApolloServer(options: ApolloOptions): ApolloServer<GatewayContext> {
   const { schema, httpServer, logger, formatError, metrics, sandbox, introspection, beforeDrain, validationRules, maxTokens } = options;
   return new ApolloServer<GatewayContext>({
@@ -178,6 +193,7 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Gateway
         },
       },
       legacyJsonStatusPlugin(),
+      warningsPlugin(),
     ],
   });
 }

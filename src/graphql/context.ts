@@ -22,6 +22,15 @@ export interface GatewayContext {
   onSlowConsumer: (() => void) | undefined;
   /** Events one subscription may have waiting before its consumer counts as too slow. */
   maxQueuedEvents: number;
+  /** Told to the caller in the response's `extensions.warnings` (over HTTP), e.g. a deprecated input ignored. */
+  warnings: ResponseWarning[];
+}
+
+/** Something the caller should know although the operation succeeded. */
+export interface ResponseWarning {
+  message: string;
+  /** Path of the argument concerned, from the field's arguments. */
+  field: string[];
 }
 
 /** The upstream APIs, created per operation so their DataLoader caches never outlive it. */
@@ -77,6 +86,7 @@ export function createContextFactory(
       bus,
       onSlowConsumer,
       maxQueuedEvents,
+      warnings: [],
       get wix() {
         if (wix) return wix;
         const http = new WixHttpClient({

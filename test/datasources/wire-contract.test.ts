@@ -78,14 +78,14 @@ describe('Query.connection (Get Connection)', () => {
     expect(result.data).toEqual({ connection: { calendarType: 'UNDEFINED', status: 'UNDEFINED' } });
   });
 
-  it('resolves a calendar selection with the calendars Wix echoes', async () => {
+  it('resolves a calendar selection with the calendars Wix echoes, each enabled as its list is', async () => {
     upstream.handle(() => ({
       body: {
         connection: wixConnection('c1', 's1', {
           syncConfig: {
             listEventFromCalendars: {
               enabled: false,
-              calendars: { calendars: [{ id: 'cal-1', name: 'Work', enabled: true }, { id: 'cal-2' }] },
+              calendars: { calendars: [{ id: 'cal-1', name: 'Work' }, { id: 'cal-2' }] },
             },
             syncToCalendar: { enabled: false, primaryCalendar: {} },
           },
@@ -104,8 +104,8 @@ describe('Query.connection (Get Connection)', () => {
             source: {
               __typename: 'CalendarSelection',
               calendars: [
-                { id: 'cal-1', name: 'Work', enabled: true },
-                { id: 'cal-2', name: null, enabled: null },
+                { id: 'cal-1', name: 'Work', enabled: false },
+                { id: 'cal-2', name: null, enabled: false },
               ],
             },
           },

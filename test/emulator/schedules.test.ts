@@ -167,12 +167,20 @@ describe('Create Schedule', () => {
   });
 
   it('returns the same schedule for a repeated idempotencyKey without creating a second', async () => {
-    const key = 'create-once-7c1e';
+    const key = '7c1e5a2b-3d4f-4a6b-8c9d-0e1f2a3b4c5d';
     const countBefore = emulator.store.defaultTenant.schedules.size;
     const first = await create({ name: 'Idempotent' }, key);
     const second = await create({ name: 'Idempotent' }, key);
     expect(second.body.schedule.id).toBe(first.body.schedule.id);
     expect(emulator.store.defaultTenant.schedules.size).toBe(countBefore + 1);
+  });
+
+  it('answers 400 for an idempotencyKey that is not a GUID, as Wix does, and creates nothing', async () => {
+    const countBefore = emulator.store.defaultTenant.schedules.size;
+    const response = await create({ name: 'Keyed' }, 'create-once-7c1e');
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body)).toContain('idempotencyKey');
+    expect(emulator.store.defaultTenant.schedules.size).toBe(countBefore);
   });
 
   it('answers 400 listing every field that breaks its limits', async () => {

@@ -53,6 +53,7 @@ export interface GraphQLResult<T = Record<string, unknown>> {
   status: number;
   data?: T | null;
   errors?: Array<{ message: string; path?: string[]; extensions?: { code?: string } & Record<string, unknown> }>;
+  extensions?: Record<string, unknown>;
 }
 
 export interface TestGateway extends Gateway {

@@ -142,8 +142,8 @@ describe('createSchedule checks the documented field limits', () => {
   });
 
   it.each([
-    ['an empty idempotency key', '', 'idempotencyKey needs at least 1 character.'],
-    ['a 201-character idempotency key', 'k'.repeat(201), 'idempotencyKey has at most 200 characters.'],
+    ['an empty idempotency key', '', 'idempotencyKey is a GUID, for example a fresh UUID.'],
+    ['an idempotency key that is not a GUID', 'pop-up-boxing-2026', 'idempotencyKey is a GUID, for example a fresh UUID.'],
   ])('refuses %s', async (_name, key, message) => {
     const errors = await userErrorsOf(CREATE, 'createSchedule', { s: { name: 'ok' }, key });
     expect(errors).toEqual([{ code: 'INVALID_ARGUMENT', message, field: ['idempotencyKey'] }]);

@@ -87,7 +87,7 @@ export function schedulesRouter(deps: EmulatorDeps): Router {
     const body = bodyOf(req);
     const check = new Checker();
     const input = check.object(body.schedule, 'schedule', { required: true });
-    const idempotencyKey = check.string(body.idempotencyKey, 'idempotencyKey', { min: 1, max: 200 });
+    const idempotencyKey = check.guid(body.idempotencyKey, 'idempotencyKey');
     const writable = input ? readWritableSchedule(check, input, 'schedule', 'create') : {};
     check.throwIfAny();
     const schedule = createSchedule(tenant, writable, idempotencyKey, emitterFor(tenant.instanceId));
