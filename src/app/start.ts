@@ -24,20 +24,11 @@ export interface App {
   close(): Promise<void>;
 }
 
-export interface AppOptions {
-  /**
-   * false: every schedule a connection points at is read with its own Get Schedule instead of
-   * being batched into Query Schedules (the naive N+1 baseline of the benchmarks). Default true.
-   */
-  upstreamBatching?: boolean;
-}
-
 /**
  * Wires one gateway process from its configuration: the embedded emulator when no Wix credentials
  * are set (trusted for webhooks automatically), the event bus, the HTTP/WebSocket server.
  */
-export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
-  const batch = options.upstreamBatching ?? true;
+export async function startApp(config: Config, logger: Logger): Promise<App> {
   // Everything that can refuse the configuration runs before anything starts.
   const configuredKeys: KeyObject[] = config.webhookPublicKey ? parseWebhookPublicKeys(config.webhookPublicKey) : [];
   const authenticator = createAuthenticator(config.auth, { servedTenant: config.wix.kind === 'api-key' ? config.instanceId : undefined });
@@ -52,7 +43,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       logger: logger.child({ component: 'emulator' }),
     });
     const credentials = new ApiKeyCredentials(emulator.apiKey, emulator.siteId);
-    upstream = { baseUrl: emulator.url, credentialsFor: () => credentials, batch };
+    upstream = { baseUrl: emulator.url, credentialsFor: () => credentials };
     webhookKeys = [...configuredKeys, createPublicKey(emulator.webhookPublicKeyPem)];
     logger.info(
       { emulatorUrl: emulator.url, siteId: emulator.siteId },
@@ -60,7 +51,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     );
   } else if (config.wix.kind === 'api-key') {
     const credentials = new ApiKeyCredentials(config.wix.apiKey, config.wix.siteId);
-    upstream = { baseUrl: config.wix.baseUrl, credentialsFor: () => credentials, batch };
+    upstream = { baseUrl: config.wix.baseUrl, credentialsFor: () => credentials };
     logger.info({ wixApiUrl: config.wix.baseUrl, siteId: config.wix.siteId }, 'using the Wix REST API with an API key');
   } else {
     const tokens = new AppTokenProvider({
@@ -74,7 +65,6 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       baseUrl: config.wix.baseUrl,
       // Each caller acts for its own tenant with that tenant's token; an open gateway for WIX_INSTANCE_ID.
       credentialsFor: (caller) => new AppInstanceCredentials(tokens, caller.tenant ?? fallbackTenant ?? ''),
-      batch,
     };
     logger.info(
       { wixApiUrl: config.wix.baseUrl, appId: config.wix.appId },

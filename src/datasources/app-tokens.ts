@@ -46,9 +46,13 @@ export class AppTokenProvider {
     return pending;
   }
 
-  /** Forgets a token Wix refused, so the next call asks for a fresh one. */
-  forget(instanceId: string): void {
-    this.#cache.delete(instanceId);
+  /**
+   * Wix refused `token` (401) before its expiry: it is dropped, so the next `token()` fetches a new
+   * one. Only that token is dropped: callers that were refused the same token at the same time do
+   * not drop the fresh one another caller fetched, and all of them share one token request.
+   */
+  refused(instanceId: string, token: string): void {
+    if (this.#cache.get(instanceId)?.token === token) this.#cache.delete(instanceId);
   }
 
   async #request(instanceId: string): Promise<string> {
@@ -85,5 +89,9 @@ export class AppInstanceCredentials implements WixCredentials {
 
   async headers(): Promise<Record<string, string>> {
     return { authorization: await this.provider.token(this.instanceId) };
+  }
+
+  refused(sent: Record<string, string>): void {
+    if (sent.authorization !== undefined) this.provider.refused(this.instanceId, sent.authorization);
   }
 }

@@ -39,11 +39,6 @@ interface GetKey {
 /** Every `fields` value, to forget each variant of a schedule once it changed. */
 const PERSONAL_FIELDS_VARIANTS: readonly SchedulePersonalFields[] = ['PI_FIELDS', 'OWN_PI_FIELDS'];
 
-export interface SchedulesApiOptions {
-  /** false turns batching off (one Get Schedule per id): the naive N+1 baseline for benchmarks. */
-  batch?: boolean;
-}
-
 /** Calendar Schedules v3, one instance per operation (WIX-API.md §2). */
 export class SchedulesApi {
   readonly #http: WixHttpClient;
@@ -52,16 +47,13 @@ export class SchedulesApi {
   /** Get Schedule per id (and personal-data switch), memoised per operation. */
   readonly #get: DataLoader<GetKey, ScheduleDto | null, string>;
 
-  constructor(http: WixHttpClient, options: SchedulesApiOptions = {}) {
+  constructor(http: WixHttpClient) {
     this.#http = http;
     this.#get = new DataLoader((keys) => Promise.all(keys.map((key) => this.#fetchOne(key).catch((error: Error) => error))), {
       batch: false,
       cacheKeyFn: ({ id, personalFields }) => `${personalFields ?? 'public'}:${id}`,
     });
-    this.#byId =
-      options.batch === false
-        ? new DataLoader((ids) => this.#get.loadMany(ids.map((id) => ({ id }))), { batch: false })
-        : new DataLoader((ids) => this.#queryByIds(ids), { maxBatchSize: QUERY_PAGE_MAX });
+    this.#byId = new DataLoader((ids) => this.#queryByIds(ids), { maxBatchSize: QUERY_PAGE_MAX });
   }
 
   /** One schedule by id through the batch loader (Query Schedules `id $in`); null when Wix does not have it. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BrokenCircuitError, TransientFailure, type UpstreamGuard } from './resilience.js';
-import { transportFor, type Transport, type TransportResponse } from './transport.js';
+import type { Transport, TransportResponse } from './transport.js';
 import type { Metrics } from '../infra/metrics.js';
 import {
   GatewayError,
@@ -17,6 +17,12 @@ import {
 /** How the gateway proves who it is to Wix (WIX-API.md §4). */
 export interface WixCredentials {
   headers(): Promise<Record<string, string>>;
+  /**
+   * Wix answered 401 to a call made with these headers. Credentials that can be renewed (an app
+   * instance's access token) drop them, and the call is repeated once with fresh ones; without this
+   * method (an API key) a 401 is final.
+   */
+  refused?(sent: Record<string, string>): void;
 }
 
 /** API-key mode: the raw key (no `Bearer`) and the site it may act on. */
@@ -45,7 +51,8 @@ export interface WixRequest {
 }
 
 export interface WixHttpClientOptions {
-  baseUrl: string;
+  /** How calls reach Wix (made once for many clients: see `transportFor`). */
+  transport: Transport;
   credentials: WixCredentials;
   guard: UpstreamGuard;
   metrics: Metrics;
@@ -53,10 +60,16 @@ export interface WixHttpClientOptions {
   deadline: number;
   logger: Logger;
   requestId?: string;
-  /** Calls Wix through this `fetch` instead of Node's HTTP client on kept-alive connections. */
-  fetch?: typeof fetch;
-  /** The transport to use, made once for many clients (then `baseUrl` and `fetch` are not read). */
-  transport?: Transport;
+}
+
+/** Wix refused the credentials a call was made with (401); they may be renewed and the call repeated once. */
+class CredentialsRefused extends Error {
+  constructor(
+    readonly sent: Record<string, string>,
+    readonly failure: GatewayError,
+  ) {
+    super('credentials refused');
+  }
 }
 
 /**
@@ -113,11 +126,9 @@ const WixErrorBody = z.object({
  */
 export class WixHttpClient {
   readonly #options: WixHttpClientOptions;
-  readonly #transport: Transport;
 
   constructor(options: WixHttpClientOptions) {
     this.#options = options;
-    this.#transport = options.transport ?? transportFor(options.baseUrl, options.fetch);
   }
 
   /**
@@ -129,6 +140,7 @@ export class WixHttpClient {
     const { guard, deadline } = this.#options;
     const breaker = guard.breaker(request.endpoint.split('.')[0] ?? request.endpoint);
     let backoff = guard.backoff();
+    let renewed = false;
     for (let attempt = 1; ; attempt += 1) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new UpstreamUnavailableError('The request ran out of time waiting for Wix.');
@@ -138,6 +150,14 @@ export class WixHttpClient {
       } catch (error) {
         if (error instanceof BrokenCircuitError)
           throw new UpstreamUnavailableError('Wix is failing right now; the gateway is not calling it for a moment.');
+        if (error instanceof CredentialsRefused) {
+          // Wix did not act on a call it refused to authenticate: repeating it once with renewed credentials is safe.
+          const { refused } = this.#options.credentials;
+          if (renewed || !refused) throw error.failure;
+          renewed = true;
+          refused.call(this.#options.credentials, error.sent);
+          continue;
+        }
         if (!(error instanceof TransientFailure)) throw error;
         const delay = Math.max(backoff.duration, error.retryAfterMs ?? 0);
         backoff = backoff.next(undefined);
@@ -154,7 +174,8 @@ export class WixHttpClient {
   /** One HTTP exchange: the body text of a 2xx; TransientFailure to retry; a vocabulary error otherwise. */
   async #attempt(request: WixRequest, attempt: number, timeoutMs: number): Promise<string> {
     const { logger, requestId } = this.#options;
-    const headers: Record<string, string> = { accept: 'application/json', ...(await this.#options.credentials.headers()) };
+    const credentials = await this.#options.credentials.headers();
+    const headers: Record<string, string> = { accept: 'application/json', ...credentials };
     if (requestId) headers['x-request-id'] = requestId;
     let body: string | undefined;
     if (request.body !== undefined) {
@@ -177,7 +198,7 @@ export class WixHttpClient {
     };
     let response: TransportResponse;
     try {
-      response = await this.#transport({
+      response = await this.#options.transport({
         method: request.method,
         path: `${request.path}${toQueryString(request.query)}`,
         headers,
@@ -197,7 +218,9 @@ export class WixHttpClient {
     if (status === 429 || status >= 500) {
       throw new TransientFailure('status', status, status === 429, retryAfterMs(response.header('retry-after')));
     }
-    throw convertFailure(status, text);
+    const failure = convertFailure(status, text);
+    if (status === 401) throw new CredentialsRefused(credentials, failure);
+    throw failure;
   }
 
   #parse<S extends z.ZodType>(schema: S, request: WixRequest, text: string): z.output<S> {

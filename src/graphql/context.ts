@@ -43,8 +43,6 @@ export interface UpstreamSettings {
   baseUrl: string;
   /** The credentials calls of this caller use: one API key for all, or the caller's tenant's token (app mode). */
   credentialsFor: (caller: Caller) => WixCredentials;
-  /** false: no DataLoader batching (benchmark baseline only). */
-  batch?: boolean;
   fetch?: typeof fetch;
 }
 
@@ -90,18 +88,17 @@ export function createContextFactory(
       get wix() {
         if (wix) return wix;
         const http = new WixHttpClient({
-          baseUrl: upstream.baseUrl,
+          transport,
           credentials: upstream.credentialsFor(caller),
           guard,
           metrics,
           deadline,
           logger: context.logger,
           requestId,
-          transport,
         });
         wix = {
           externalCalendars: new ExternalCalendarsApi(http),
-          schedules: new SchedulesApi(http, { batch: upstream.batch ?? true }),
+          schedules: new SchedulesApi(http),
         };
         return wix;
       },

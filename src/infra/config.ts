@@ -125,8 +125,6 @@ export interface Config {
   host: string;
   logLevel: string;
   wix: WixMode;
-  /** Per-call timeout; kept beside `resilience` for the callers that only need it. */
-  wixTimeoutMs: number;
   resilience: Resilience;
   webhookPublicKey: string | undefined;
   instanceId: string | undefined;
@@ -212,7 +210,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     wix,
-    wixTimeoutMs: e.WIX_TIMEOUT_MS,
     resilience: {
       timeoutMs: e.WIX_TIMEOUT_MS,
       maxAttempts: e.WIX_MAX_ATTEMPTS,

@@ -4,7 +4,14 @@ import { gzipSync, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { fetchTransport, nodeTransport, UpstreamTimeout, type Transport, type TransportRequest } from '../../src/datasources/transport.js';
+import {
+  fetchTransport,
+  nodeTransport,
+  transportFor,
+  UpstreamTimeout,
+  type Transport,
+  type TransportRequest,
+} from '../../src/datasources/transport.js';
 import { UpstreamGuard } from '../../src/datasources/resilience.js';
 import { ApiKeyCredentials, WixHttpClient } from '../../src/datasources/wix-http.js';
 import { createMetrics } from '../../src/infra/metrics.js';
@@ -174,13 +181,12 @@ describe('the Wix client', () => {
   };
   const clientWith = (fetchImpl?: typeof fetch) =>
     new WixHttpClient({
-      baseUrl: `${baseUrl}/`,
+      transport: transportFor(`${baseUrl}/`, fetchImpl),
       credentials: new ApiKeyCredentials('key', 'site'),
       guard: new UpstreamGuard(RESILIENCE, pino({ level: 'silent' })),
       metrics: createMetrics(),
       deadline: Date.now() + RESILIENCE.deadlineMs,
       logger: pino({ level: 'silent' }),
-      ...(fetchImpl && { fetch: fetchImpl }),
     });
   const request = { endpoint: 'things.get', method: 'GET', path: '/things', query: { ids: ['a', 'b'] } } as const;
 

@@ -30,7 +30,6 @@ export interface TestGatewayOptions {
   apiKey?: string;
   siteId?: string;
   timeoutMs?: number;
-  batch?: boolean;
   logger?: Logger;
   sandbox?: boolean;
   introspection?: boolean;
@@ -105,7 +104,6 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     upstream: {
       baseUrl: options.upstreamUrl,
       credentialsFor: options.credentialsFor ?? (() => apiKey),
-      batch: options.batch ?? true,
     },
   });
   return {
