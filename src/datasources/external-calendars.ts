@@ -13,7 +13,7 @@ import {
   type WixSyncConfigBody,
 } from './external-calendars.dto.js';
 import type { QueryValue, WixHttpClient } from './wix-http.js';
-import { NotFoundError, WixApplicationError } from '../infra/errors.js';
+import { ErrorCode, NotFoundError, WixApplicationError, type WixApplicationCode } from '../infra/errors.js';
 
 const BASE = '/bookings/v2/external-calendars';
 /** List Events serves at most 1000 events per call (WIX-API.md §1.4). */
@@ -24,7 +24,7 @@ export const CALENDARS_CONCURRENCY = 8;
  * List Calendars refusals that mean "nothing to choose from" rather than a failure: the connection
  * is not connected, or its provider cannot list calendars (WIX-API.md §1.6).
  */
-const NOTHING_TO_LIST = new Set(['CONNECTION_NOT_CONNECTED', 'NOT_SUPPORTED_BY_PROVIDER']);
+const NOTHING_TO_LIST = new Set<WixApplicationCode>([ErrorCode.CONNECTION_NOT_CONNECTED, ErrorCode.NOT_SUPPORTED_BY_PROVIDER]);
 
 /** One List Events call: a first page (the filter) or a following one (Wix's cursor only). */
 export type ListEventsRequest = ({ filter: ListEventsFilter } | { cursor: string }) & {

@@ -4,7 +4,9 @@ import { BrokenCircuitError, TransientFailure, type UpstreamGuard } from './resi
 import type { Transport, TransportResponse } from './transport.js';
 import type { Metrics } from '../infra/metrics.js';
 import {
+  ErrorCode,
   GatewayError,
+  isWixApplicationCode,
   NotFoundError,
   ForbiddenError,
   UnauthenticatedError,
@@ -12,6 +14,7 @@ import {
   UpstreamUnavailableError,
   WixApplicationError,
   WixValidationError,
+  type WixApplicationCode,
 } from '../infra/errors.js';
 
 /** How the gateway proves who it is to Wix (WIX-API.md §4). */
@@ -249,10 +252,10 @@ function parseJson(text: string): unknown {
 }
 
 /** Wix statuses without an application code, named as the Wix SDK names them (CONSTANT_CASE of the status text). */
-const bareStatusCodes: Record<number, string> = {
-  409: 'CONFLICT',
-  412: 'PRECONDITION_FAILED',
-  428: 'PRECONDITION_REQUIRED',
+const bareStatusCodes: Partial<Record<number, WixApplicationCode>> = {
+  409: ErrorCode.CONFLICT,
+  412: ErrorCode.PRECONDITION_FAILED,
+  428: ErrorCode.PRECONDITION_REQUIRED,
 };
 
 /** Maps a non-2xx upstream answer to the error vocabulary (ARCHITECTURE.md: converted once, here). */
@@ -261,7 +264,8 @@ export function convertFailure(status: number, text: string): GatewayError {
   if (status === 429 || status >= 500) return new UpstreamUnavailableError();
   const details = WixErrorBody.safeParse(parseJson(text)).data?.details;
   const applicationCode = details?.applicationError?.code;
-  if (status >= 400 && applicationCode) return new WixApplicationError(applicationCode, status);
+  // Only codes of the closed set pass through; any other is answered as if Wix had sent none.
+  if (status >= 400 && applicationCode && isWixApplicationCode(applicationCode)) return new WixApplicationError(applicationCode, status);
   if (status === 401) return new UnauthenticatedError('Wix refused the gateway’s credentials.');
   if (status === 403) return new ForbiddenError('Wix does not allow the gateway to do this.');
   if (status === 400 || details?.validationError) {

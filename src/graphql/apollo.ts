@@ -14,14 +14,13 @@ import type { GatewayContext } from './context.js';
 import { ErrorCode, GatewayError } from '../infra/errors.js';
 
 /** Codes Apollo Server itself assigns to request errors; they are safe to show as they are. */
-const APOLLO_CLIENT_ERROR_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
+const APOLLO_CLIENT_ERROR_CODES = new Set<unknown>([
+  ErrorCode.GRAPHQL_PARSE_FAILED,
+  ErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.BAD_REQUEST,
+  ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ErrorCode.OPERATION_RESOLUTION_FAILURE,
 ]);
 
 export interface ApolloOptions {
@@ -49,7 +48,7 @@ export function createErrorFormatter(logger: Logger) {
     const original = unwrapResolverError(error);
     if (original instanceof GatewayError) return formatted;
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && APOLLO_CLIENT_ERROR_CODES.has(code)) return formatted;
+    if (APOLLO_CLIENT_ERROR_CODES.has(code)) return formatted;
     logger.error({ err: original, path: formatted.path }, 'unexpected error while executing an operation');
     return {
       message: 'Internal server error.',
@@ -93,7 +92,11 @@ function operationLogPlugin(metrics: Metrics): ApolloServerPlugin<GatewayContext
 }
 
 /** Request errors that GraphQL over HTTP answers with 200 when the response is `application/json`. */
-const DOCUMENT_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+const DOCUMENT_ERROR_CODES = new Set<unknown>([
+  ErrorCode.GRAPHQL_PARSE_FAILED,
+  ErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ErrorCode.BAD_USER_INPUT,
+]);
 
 /**
  * GraphQL over HTTP: a client that accepts only the legacy `application/json` gets 200 for parse,
@@ -106,7 +109,7 @@ function legacyJsonStatusPlugin(): ApolloServerPlugin<GatewayContext> {
       return {
         async willSendResponse({ response, errors }) {
           if (response.http.status !== 400 || !errors?.length) return;
-          if (!errors.every((e) => DOCUMENT_ERROR_CODES.has(String(e.extensions.code)))) return;
+          if (!errors.every((e) => DOCUMENT_ERROR_CODES.has(e.extensions.code))) return;
           const accept = request.http?.headers.get('accept');
           const preferred = accept
             ? new Negotiator({ headers: { accept } }).mediaType(['application/json', 'application/graphql-response+json'])

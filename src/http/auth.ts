@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Caller } from '../auth/caller.js';
-import { GatewayError, RateLimitedError } from '../infra/errors.js';
+import { ErrorCode, GatewayError, RateLimitedError } from '../infra/errors.js';
 import { sendGraphQLStyleError } from './errors.js';
 
 /** What the HTTP pipeline leaves for the Apollo context. */
@@ -33,7 +33,7 @@ export function authenticateHttp(authenticator: Authenticator): RequestHandler {
           next(error);
           return;
         }
-        const status = error.code === 'FORBIDDEN' ? 403 : 401;
+        const status = error.code === ErrorCode.FORBIDDEN ? 403 : 401;
         if (status === 401) res.setHeader('www-authenticate', 'Bearer');
         sendGraphQLStyleError(res, status, error.message, error.code);
       },

@@ -1,29 +1,68 @@
 import { GraphQLError } from 'graphql';
 
+/** A code of the gateway's own making (or Apollo Server's, for the request itself). */
+const own = { wix: false } as const;
+/** A Wix application code a client may receive, with the message the gateway shows for it. */
+const wix = <M extends string>(message: M) => ({ wix: true, message }) as const;
+
 /**
- * The gateway's error vocabulary. Every failure a client can see is one of these codes, in
- * `extensions.code` of a GraphQL error or in `UserError.code` of a mutation payload. Upstream
- * failures are converted into these once, in the Wix HTTP client; nothing from an upstream body
- * reaches a client unless it was chosen to.
+ * The gateway's error vocabulary, closed: every code a client can receive, in `extensions.code` of a
+ * GraphQL error or in `UserError.code` of a mutation payload, is a key here, and the README's
+ * "Errors" table lists exactly these keys (a test checks both). Upstream failures are converted
+ * into these once, in the Wix HTTP client; nothing from an upstream body reaches a client unless it
+ * was chosen to. Adding a code is one line here and one row in the README.
  */
-export const ErrorCode = {
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  BAD_REQUEST: 'BAD_REQUEST',
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  NOT_FOUND: 'NOT_FOUND',
-  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
-  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
-  UPSTREAM_INVALID_RESPONSE: 'UPSTREAM_INVALID_RESPONSE',
-  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+const VOCABULARY = {
+  // Failures of a request (GraphQL errors).
+  UNAUTHENTICATED: own,
+  FORBIDDEN: own,
+  RATE_LIMITED: own,
+  BAD_REQUEST: own,
+  GRAPHQL_PARSE_FAILED: own,
+  GRAPHQL_VALIDATION_FAILED: own,
+  BAD_USER_INPUT: own,
+  OPERATION_RESOLUTION_FAILURE: own,
+  PERSISTED_QUERY_NOT_FOUND: own,
+  TOO_MANY_SUBSCRIPTIONS: own,
+  CURSOR_EXPIRED: own,
+  UPSTREAM_UNAVAILABLE: own,
+  UPSTREAM_INVALID_RESPONSE: own,
+  INTERNAL_SERVER_ERROR: own,
+  // Expected business failures of a mutation (user errors), and their Wix counterparts.
+  NOT_FOUND: own,
+  INVALID_ARGUMENT: own,
+  NOT_SUPPORTED_BY_PROVIDER: wix('The calendar provider does not support this.'),
+  BAD_CREDENTIALS: wix('The calendar account rejected the email or password.'),
+  PREMIUM_FEATURE_NOT_ENABLED: wix('This needs a Wix Premium plan.'),
+  CONNECTION_NOT_CONNECTED: wix('The connection is not connected.'),
+  CONNECTION_ALREADY_DISCONNECTED: wix('The connection is already disconnected.'),
+  SCHEDULE_REVISION_MISMATCH: wix('The schedule changed since it was read: read it again and retry with its current revision.'),
+  SCHEDULE_CANCELLED: wix('The schedule is cancelled and cannot be changed.'),
+  // A Wix 4xx without an application code, named as the Wix SDK names it (CONSTANT_CASE of the status text).
+  CONFLICT: wix('Wix refused the request (CONFLICT).'),
+  PRECONDITION_FAILED: wix('Wix refused the request (PRECONDITION_FAILED).'),
+  PRECONDITION_REQUIRED: wix('Wix refused the request (PRECONDITION_REQUIRED).'),
+} as const satisfies Record<string, { wix: false } | { wix: true; message: string }>;
+
+/** Every code a client can receive. */
+export type ErrorCode = keyof typeof VOCABULARY;
+/** The codes by name, for `ErrorCode.NOT_FOUND` rather than a string literal. */
+export const ErrorCode = Object.fromEntries(Object.keys(VOCABULARY).map((code) => [code, code])) as { readonly [C in ErrorCode]: C };
+/** The whole vocabulary, in the README's order. */
+export const ERROR_CODES = Object.keys(VOCABULARY) as readonly ErrorCode[];
+
+/** The Wix application codes that pass through to clients; any other Wix code is not shown as such. */
+export type WixApplicationCode = { [C in ErrorCode]: (typeof VOCABULARY)[C] extends { wix: true } ? C : never }[ErrorCode];
+
+export function isWixApplicationCode(code: string): code is WixApplicationCode {
+  return Object.hasOwn(VOCABULARY, code) && VOCABULARY[code as ErrorCode].wix;
+}
 
 /** Base class: a GraphQL error with a code, safe to show to a client as is. */
 export class GatewayError extends GraphQLError {
   constructor(
     message: string,
-    readonly code: string,
+    readonly code: ErrorCode,
     extensions: Record<string, unknown> = {},
   ) {
     super(message, { extensions: { ...extensions, code } });
@@ -55,7 +94,7 @@ export class ForbiddenError extends GatewayError {
 /** Too many requests from one caller: slow down. */
 export class RateLimitedError extends GatewayError {
   constructor(readonly retryAfterSeconds: number) {
-    super(`Too many requests: retry in ${retryAfterSeconds} s.`, 'RATE_LIMITED');
+    super(`Too many requests: retry in ${retryAfterSeconds} s.`, ErrorCode.RATE_LIMITED);
   }
 }
 
@@ -80,13 +119,14 @@ export class UpstreamInvalidResponseError extends GatewayError {
   }
 }
 
-/** A Wix application error (`details.applicationError.code`), e.g. NOT_SUPPORTED_BY_PROVIDER. */
+/** A Wix application error (`details.applicationError.code`) of the closed set, e.g. NOT_SUPPORTED_BY_PROVIDER. */
 export class WixApplicationError extends GatewayError {
   constructor(
-    readonly wixCode: string,
+    readonly wixCode: WixApplicationCode,
     readonly httpStatus: number,
   ) {
-    super(applicationErrorMessage(wixCode), wixCode);
+    // A message chosen by the gateway for the code; Wix's own description is never passed through.
+    super(VOCABULARY[wixCode].message, wixCode);
   }
 }
 
@@ -100,24 +140,9 @@ export class WixValidationError extends GatewayError {
   }
 }
 
-const applicationErrorMessages: Record<string, string> = {
-  NOT_SUPPORTED_BY_PROVIDER: 'The calendar provider does not support this.',
-  BAD_CREDENTIALS: 'The calendar account rejected the email or password.',
-  PREMIUM_FEATURE_NOT_ENABLED: 'This needs a Wix Premium plan.',
-  CONNECTION_NOT_CONNECTED: 'The connection is not connected.',
-  CONNECTION_ALREADY_DISCONNECTED: 'The connection is already disconnected.',
-  SCHEDULE_REVISION_MISMATCH: 'The schedule changed since it was read: read it again and retry with its current revision.',
-  SCHEDULE_CANCELLED: 'The schedule is cancelled and cannot be changed.',
-};
-
-/** A message chosen by the gateway for a Wix code; Wix's own description is never passed through. */
-function applicationErrorMessage(code: string): string {
-  return applicationErrorMessages[code] ?? `Wix refused the request (${code}).`;
-}
-
 /** A resume cursor the event log no longer covers: query again, then subscribe without `since`. */
 export class CursorExpiredError extends GatewayError {
   constructor(message = 'The cursor is older than the event log holds: query the current state again, then subscribe without `since`.') {
-    super(message, 'CURSOR_EXPIRED');
+    super(message, ErrorCode.CURSOR_EXPIRED);
   }
 }
