@@ -22,6 +22,12 @@ export interface GatewayContext {
   onSlowConsumer: (() => void) | undefined;
   /** Events one subscription may have waiting before its consumer counts as too slow. */
   maxQueuedEvents: number;
+  /**
+   * A fresh context for one event of a subscription: the same caller, request id and bus, with a new
+   * deadline, new DataLoaders and new upstream clients, so that no event runs out of the time or
+   * reads the data of the subscription's start or of another event.
+   */
+  forEvent(): GatewayContext;
   /** Told to the caller in the response's `extensions.warnings` (over HTTP), e.g. a deprecated input ignored. */
   warnings: ResponseWarning[];
 }
@@ -68,7 +74,8 @@ export function createContextFactory(
 ): ContextFactory {
   // One transport for every operation: a client is made per operation, its connections are not.
   const transport = transportFor(upstream.baseUrl, upstream.fetch);
-  return ({ requestId: offered, caller, onSlowConsumer }) => {
+  const create: ContextFactory = (input) => {
+    const { requestId: offered, caller, onSlowConsumer } = input;
     const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
     const deadline = Date.now() + guard.settings.deadlineMs;
     // The logger and the upstream clients are made on first use: a subscriber whose events need no
@@ -85,6 +92,7 @@ export function createContextFactory(
       onSlowConsumer,
       maxQueuedEvents,
       warnings: [],
+      forEvent: () => create({ ...input, requestId }),
       get wix() {
         if (wix) return wix;
         const http = new WixHttpClient({
@@ -105,4 +113,5 @@ export function createContextFactory(
     };
     return context;
   };
+  return create;
 }
