@@ -6,7 +6,7 @@ const TokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.
 
 /** Tokens are renewed this long before Wix says they expire, so none is used at its last second. */
 const RENEW_BEFORE_MS = 60_000;
-/** When Wix does not say how long a token lasts (WIX-API.md §4.2: 4 h for other tokens, UNCONFIRMED here). */
+/** When Wix does not say how long a token lasts (docs/wix-contract.md §4.2: the lifetime Wix documents for its other access tokens). */
 const DEFAULT_LIFETIME_S = 4 * 60 * 60;
 
 interface Cached {

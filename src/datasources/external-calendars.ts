@@ -16,13 +16,13 @@ import type { QueryValue, WixHttpClient } from './wix-http.js';
 import { ErrorCode, NotFoundError, WixApplicationError, type WixApplicationCode } from '../infra/errors.js';
 
 const BASE = '/bookings/v2/external-calendars';
-/** List Events serves at most 1000 events per call (WIX-API.md §1.4). */
+/** List Events serves at most 1000 events per call (docs/wix-contract.md §1.4). */
 export const EVENTS_PAGE_MAX = 1_000;
 /** List Calendars has no bulk form: at most this many run at once for one operation. */
 export const CALENDARS_CONCURRENCY = 8;
 /**
  * List Calendars refusals that mean "nothing to choose from" rather than a failure: the connection
- * is not connected, or its provider cannot list calendars (WIX-API.md §1.6).
+ * is not connected, or its provider cannot list calendars (docs/wix-contract.md §1.6).
  */
 const NOTHING_TO_LIST = new Set<WixApplicationCode>([ErrorCode.CONNECTION_NOT_CONNECTED, ErrorCode.NOT_SUPPORTED_BY_PROVIDER]);
 
@@ -56,7 +56,7 @@ class ConcurrencyLimit {
   }
 }
 
-/** Bookings External Calendar v2, one instance per operation (WIX-API.md §1). */
+/** Bookings External Calendar v2, one instance per operation (docs/wix-contract.md §1). */
 export class ExternalCalendarsApi {
   readonly #http: WixHttpClient;
   /** Per-operation memo: the same connection asked twice in one operation costs one call. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { wixEnum } from './wix-enum.js';
 
-/** Wire types of Calendar Schedules v3 (WIX-API.md §2.3), each typed once from its zod schema. */
+/** Wire types of Calendar Schedules v3 (docs/wix-contract.md §2.3), each typed once from its zod schema. */
 
 export const ScheduleStatus = {
   UNKNOWN_STATUS: 'UNKNOWN_STATUS',
@@ -93,11 +93,11 @@ export const QuerySchedulesResponse = z.object({
 });
 export type QuerySchedulesResponse = z.infer<typeof QuerySchedulesResponse>;
 
-/** Query Schedules filter: `$eq` / `$in` on these fields only (WIX-API.md §2.2). */
+/** Query Schedules filter: `$eq` / `$in` on these fields only (docs/wix-contract.md §2.2). */
 export type ScheduleFilterField = 'id' | 'externalId' | 'appId' | 'status';
 export type ScheduleQueryFilter = Partial<Record<ScheduleFilterField, string | { $eq: string } | { $in: string[] }>>;
 
-/** `fields` of Get / Query Schedules: personal data to include (WIX-API.md §2.2). */
+/** `fields` of Get / Query Schedules: personal data to include (docs/wix-contract.md §2.2). */
 export const SchedulePersonalFields = {
   /** Every schedule's personal data (needs the Read Calendar - Including PI permission). */
   PI_FIELDS: 'PI_FIELDS',
@@ -106,7 +106,7 @@ export const SchedulePersonalFields = {
 } as const;
 export type SchedulePersonalFields = (typeof SchedulePersonalFields)[keyof typeof SchedulePersonalFields];
 
-/** The gateway's filter of Query Schedules, each list becoming `$in` (WIX-API.md §2.2). */
+/** The gateway's filter of Query Schedules, each list becoming `$in` (docs/wix-contract.md §2.2). */
 export interface ScheduleQueryInput {
   ids?: string[] | undefined;
   externalIds?: string[] | undefined;

@@ -15,7 +15,7 @@ import type { WixHttpClient } from './wix-http.js';
 import { NotFoundError } from '../infra/errors.js';
 
 const BASE = '/calendar/v3/schedules';
-/** Query Schedules answers at most 100 items per call (WIX-API.md §2.2). */
+/** Query Schedules answers at most 100 items per call (docs/wix-contract.md §2.2). */
 export const QUERY_PAGE_MAX = 100;
 /**
  * Query Schedules returns only ACTIVE schedules unless the filter names a status, but a connection
@@ -39,7 +39,7 @@ interface GetKey {
 /** Every `fields` value, to forget each variant of a schedule once it changed. */
 const PERSONAL_FIELDS_VARIANTS: readonly SchedulePersonalFields[] = ['PI_FIELDS', 'OWN_PI_FIELDS'];
 
-/** Calendar Schedules v3, one instance per operation (WIX-API.md §2). */
+/** Calendar Schedules v3, one instance per operation (docs/wix-contract.md §2). */
 export class SchedulesApi {
   readonly #http: WixHttpClient;
   /** Batches every schedule asked by id within one tick into Query Schedules calls. */

@@ -17,7 +17,7 @@ import {
   type WixApplicationCode,
 } from '../infra/errors.js';
 
-/** How the gateway proves who it is to Wix (WIX-API.md §4). */
+/** How the gateway proves who it is to Wix (docs/wix-contract.md §4). */
 export interface WixCredentials {
   headers(): Promise<Record<string, string>>;
   /**
@@ -113,7 +113,7 @@ export function toQueryString(query: Record<string, QueryValue> | undefined): st
   return text ? `?${text}` : '';
 }
 
-/** The two Wix error body shapes (WIX-API.md §4.3); anything else counts as "no details". */
+/** The two Wix error body shapes (docs/wix-contract.md §4.3); anything else counts as "no details". */
 const WixErrorBody = z.object({
   details: z
     .object({
@@ -258,7 +258,7 @@ const bareStatusCodes: Partial<Record<number, WixApplicationCode>> = {
   428: ErrorCode.PRECONDITION_REQUIRED,
 };
 
-/** Maps a non-2xx upstream answer to the error vocabulary (ARCHITECTURE.md: converted once, here). */
+/** Maps a non-2xx upstream answer to the error vocabulary: converted once, here (docs/wix-contract.md §4.3). */
 export function convertFailure(status: number, text: string): GatewayError {
   if (status === 404) return new NotFoundError();
   if (status === 429 || status >= 500) return new UpstreamUnavailableError();

@@ -63,7 +63,7 @@ export type ContextFactory = (input: ContextInput) => GatewayContext;
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-/** The one context builder (STYLE.md habit 5), shared by the HTTP endpoint and graphql-ws. */
+/** The one context builder, shared by the HTTP endpoint and graphql-ws (and made again for each subscription event). */
 export function createContextFactory(
   logger: Logger,
   upstream: UpstreamSettings,

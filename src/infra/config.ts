@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The environment, validated once at start-up. A bad value stops the process with a message that
- * names the variable (ARCHITECTURE.md, runtime contract).
+ * names the variable (the README's configuration table lists every one).
  */
 
 const bool = z

@@ -3,7 +3,7 @@ import { ScheduleStatus, type SchedulePersonalFields } from '../datasources/sche
 import { BadUserInputError } from '../infra/errors.js';
 import { withoutNulls as compact } from './compact.js';
 
-/** Field limits of the Schedules v3 object (WIX-API.md §2.3), checked before anything goes upstream. */
+/** Field limits of the Schedules v3 object (docs/wix-contract.md §2.3), checked before anything goes upstream. */
 const text = (label: string, min: number, max: number) =>
   z
     .string()
@@ -68,7 +68,7 @@ export const UpdateScheduleArgs = z
   .object({ schedule: UpdateScheduleInput, participantNotification: ParticipantNotificationInput.nullish() })
   .transform(compact);
 
-/** On create, conferencing details need their type and both URLs (WIX-API.md §2.3). */
+/** On create, conferencing details need their type and both URLs (docs/wix-contract.md §2.3). */
 const requiredUrl = (label: string) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? `${label} is required with defaultConferencingDetails.` : undefined) })

@@ -42,7 +42,7 @@ const ExportTargetInput = z
   })
   .refine(exactlyOne, 'Give exactly one of primaryCalendar and dedicatedCalendar.');
 
-/** GraphQL `SyncConfigInput` → the exact Wix `syncConfig` body (WIX-API.md §1.3). */
+/** GraphQL `SyncConfigInput` → the exact Wix `syncConfig` body (docs/wix-contract.md §1.3). */
 export const SyncConfigInput = z
   .object({
     listEventFromCalendars: z.object({ enabled: z.boolean(), source: ImportSourceInput.nullish() }).nullish(),

@@ -24,7 +24,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Verifies the raw webhook body: one compact JWT signed RS256 by one of the configured keys, with
- * `exp` / `nbf` honoured when present (WIX-API.md §3.1, §3.3). Issuer and audience are not checked:
+ * `exp` / `nbf` honoured when present (docs/wix-contract.md §3.1). Issuer and audience are not checked:
  * Wix sets none for webhooks.
  *
  * A well-formed token goes the short way: its signature checked with `crypto.verify` (synchronous;

@@ -16,7 +16,7 @@ import {
 } from '../helpers/api.js';
 
 /**
- * The 14 upstream endpoints (WIX-API.md §5), each reached through its GraphQL operation: the exact
+ * The 14 upstream endpoints (docs/wix-contract.md §5), each reached through its GraphQL operation: the exact
  * request Wix receives (method, path, raw query string, body, headers), and at least one failure.
  */
 

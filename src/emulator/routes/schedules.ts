@@ -1,5 +1,5 @@
 /**
- * Schedules v3 under `/calendar/v3/schedules` (WIX-API.md §2.1): get, query, create, update, cancel.
+ * Schedules v3 under `/calendar/v3/schedules` (docs/wix-contract.md §2.1): get, query, create, update, cancel.
  */
 import { Router, type Request } from 'express';
 import { bodyOf, callerOf, queryOf, type EmulatorDeps } from '../context.js';
