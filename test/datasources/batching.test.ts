@@ -1,10 +1,10 @@
 import { pino } from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { startApp } from '../../src/app/start.js';
 import { loadConfig } from '../../src/infra/config.js';
-import { startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fake-upstream.js';
+import { type RecordedRequest } from '../helpers/fake-upstream.js';
 import { wixConnection, wixSchedule } from '../helpers/fixtures.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
 /** The fake Wix: 60 connections over 30 schedules, plus one connection whose schedule is cancelled and one whose schedule is gone. */
 const scheduleIds = Array.from({ length: 30 }, (_, i) => `sched-${i}`);
@@ -36,19 +36,8 @@ function answer(request: RecordedRequest) {
 }
 
 let currentConnections: unknown[] = connections;
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream(answer);
-  gateway = await startTestGateway({ upstreamUrl: upstream.url });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
+const { upstream, gateway } = gatewayOverFakeUpstream({ handler: answer });
 beforeEach(() => {
-  upstream.requests.length = 0;
   currentConnections = connections;
 });
 

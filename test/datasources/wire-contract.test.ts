@@ -1,22 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { startFakeUpstream } from '../helpers/fake-upstream.js';
 import { wixConnection, wixSchedule } from '../helpers/fixtures.js';
-import { startTestGateway, TEST_API_KEY, TEST_SITE_ID, type TestGateway } from '../helpers/gateway.js';
+import { startTestGateway, TEST_API_KEY, TEST_SITE_ID } from '../helpers/gateway.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  gateway = await startTestGateway({ upstreamUrl: upstream.url });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
-beforeEach(() => {
-  upstream.requests.length = 0;
-});
+const { upstream, gateway } = gatewayOverFakeUpstream();
 
 describe('API-key mode: every call carries the Wix headers', () => {
   it('sends the raw key as Authorization, the site id and the request id', async () => {

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BUSINESS_SCHEDULE_EXTERNAL_ID,
-  DEMO_SCHEDULE_IDS,
-  WIX_BOOKINGS_APP_ID,
-  startEmulator,
-  type Emulator,
-  type Schedule,
-} from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import { BUSINESS_SCHEDULE_EXTERNAL_ID, DEMO_SCHEDULE_IDS, WIX_BOOKINGS_APP_ID, type Schedule } from '../../src/emulator/index.js';
 import { applicationErrorCode, call, violatedFields, type WixResponse } from '../helpers/emulator.js';
+import { emulatorForFile } from '../helpers/suite.js';
 
 const SCHEDULES = '/calendar/v3/schedules';
 
@@ -16,15 +10,7 @@ interface QueryBody {
   pagingMetadata: { count: number; cursors: { next: string | null; prev: string | null }; hasNext: boolean };
 }
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = emulatorForFile();
 
 function query(body: unknown): Promise<WixResponse<QueryBody>> {
   return call<QueryBody>(emulator, 'POST', `${SCHEDULES}/query`, { body });

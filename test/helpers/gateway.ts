@@ -7,20 +7,10 @@ import { MemoryEventBus } from '../../src/bus/memory-bus.js';
 import { startGateway, type Gateway } from '../../src/http/server.js';
 import { WebhookVerifier } from '../../src/webhooks/verify.js';
 import { createAuthenticator, type Authenticator } from '../../src/auth/authenticator.js';
-import type { Limits, Resilience } from '../../src/infra/config.js';
+import { loadConfig, type Limits, type Resilience } from '../../src/infra/config.js';
 
-/** The defaults of the configuration table. */
-export const DEFAULT_LIMITS: Limits = {
-  depth: 15,
-  cost: 5_000,
-  aliases: 30,
-  tokens: 2_000,
-  directives: 50,
-  ratePerMinute: 0,
-  wsMaxSubscriptions: 100,
-  wsMaxQueuedEvents: 1_000,
-  wsSharedExecution: true,
-};
+/** The configuration's own defaults (what an empty environment gives), so a test runs on what production runs on. */
+const DEFAULTS = loadConfig({});
 
 export const TEST_API_KEY = 'test-api-key';
 export const TEST_SITE_ID = '0c4a5a3e-8d5f-4a49-9a57-0e7c4f3a1b2d';
@@ -83,18 +73,14 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       sandbox: options.sandbox ?? true,
       introspection: options.introspection ?? true,
       corsOrigins: options.corsOrigins,
-      limits: { ...DEFAULT_LIMITS, ...options.limits },
+      // Tests send many requests from one address: no per-caller rate limit unless a test sets one.
+      limits: { ...DEFAULTS.limits, ratePerMinute: 0, ...options.limits },
       resilience: {
-        timeoutMs: options.timeoutMs ?? 2_000,
-        maxAttempts: 3,
-        breakerFailureRatio: 0.5,
-        breakerWindowMs: 10_000,
-        breakerMinCalls: 10,
-        breakerHalfOpenMs: 10_000,
-        deadlineMs: 15_000,
+        ...DEFAULTS.resilience,
+        ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
         ...options.resilience,
       },
-      bodyLimitBytes: 1_024 * 1_024,
+      bodyLimitBytes: DEFAULTS.bodyLimitBytes,
       instanceId: options.instanceId,
       executor: options.executor ?? 'jit',
       metricsPort: undefined,

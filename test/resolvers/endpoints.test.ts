@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { describe, expect, it } from 'vitest';
 import { wixConnection, wixSchedule } from '../helpers/fixtures.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import {
   APPLE,
   GOOGLE,
@@ -14,6 +12,7 @@ import {
   wixEvent,
   wixProvider,
 } from '../helpers/api.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
 /**
  * The 14 upstream endpoints (docs/wix-contract.md §5), each reached through its GraphQL operation: the exact
@@ -23,20 +22,7 @@ import {
 const EC = '/bookings/v2/external-calendars';
 const SCHEDULES = '/calendar/v3/schedules';
 
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  gateway = await startTestGateway({ upstreamUrl: upstream.url, resilience: ONE_ATTEMPT });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
-beforeEach(() => {
-  upstream.requests.length = 0;
-});
+const { upstream, gateway } = gatewayOverFakeUpstream({ resilience: ONE_ATTEMPT });
 
 const USER_ERRORS = 'userErrors { code message field }';
 

@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
 import { APPLE, GOOGLE, ONE_ATTEMPT } from '../helpers/api.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
 /**
  * Mutation input that breaks a documented limit is answered with `userErrors` (INVALID_ARGUMENT,
  * with the path from the mutation's arguments) and never sent to Wix.
  */
 
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream(() => ({ status: 500, body: { message: 'the test expected no call' } }));
-  gateway = await startTestGateway({ upstreamUrl: upstream.url, resilience: ONE_ATTEMPT });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
-beforeEach(() => {
-  upstream.requests.length = 0;
+const { upstream, gateway } = gatewayOverFakeUpstream({
+  handler: () => ({ status: 500, body: { message: 'the test expected no call' } }),
+  resilience: ONE_ATTEMPT,
 });
 
 interface Payload {

@@ -1,10 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { wixConnection } from '../helpers/fixtures.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-
-let upstream: FakeUpstream;
-let gateway: TestGateway;
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
 const MUTATION = `mutation Update($id: ID!, $config: SyncConfigInput!) {
   updateSyncConfig(connectionId: $id, syncConfig: $config) {
@@ -27,16 +23,8 @@ function echo() {
   });
 }
 
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  gateway = await startTestGateway({ upstreamUrl: upstream.url });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
+const { upstream, gateway } = gatewayOverFakeUpstream();
 beforeEach(() => {
-  upstream.requests.length = 0;
   echo();
 });
 

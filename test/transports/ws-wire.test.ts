@@ -1,30 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { postWebhook, scheduleEnvelope, signedWebhook, testKeys, type TestKeys } from '../helpers/webhooks.js';
+import { postWebhook, scheduleEnvelope, signedWebhook } from '../helpers/webhooks.js';
 import { waitFor } from '../helpers/ws-client.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
 /** What the gateway writes on the wire, read from a raw socket: frames, envelopes, keep-alive. */
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-let keys: TestKeys;
 const KEEP_ALIVE_MS = 150;
-
-beforeAll(async () => {
-  keys = await testKeys();
-  upstream = await startFakeUpstream();
-  gateway = await startTestGateway({
-    upstreamUrl: upstream.url,
-    webhookKeys: [keys.publicKey],
-    keepAliveMs: KEEP_ALIVE_MS,
-    limits: { wsSharedExecution: true },
-  });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
+const { gateway, keys } = gatewayOverFakeUpstream({ keepAliveMs: KEEP_ALIVE_MS, limits: { wsSharedExecution: true } });
 
 interface Frame {
   text: string;
