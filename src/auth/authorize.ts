@@ -1,10 +1,10 @@
-import type { OperationTypeNode } from 'graphql';
+import { OperationTypeNode } from 'graphql';
 import { ForbiddenError } from '../infra/errors.js';
 import { WRITE_ROLE, type Caller } from './caller.js';
 
 /** Mutations need the write role; queries and subscriptions need only a valid token. Same rule on HTTP and WebSocket. */
 export function assertMayRun(caller: Caller, operation: OperationTypeNode | undefined): void {
-  if (operation === 'mutation' && !caller.roles.has(WRITE_ROLE)) {
+  if (operation === OperationTypeNode.MUTATION && !caller.roles.has(WRITE_ROLE)) {
     throw new ForbiddenError(`Mutations need the \`${WRITE_ROLE}\` role.`);
   }
 }

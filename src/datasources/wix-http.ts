@@ -155,10 +155,10 @@ export class WixHttpClient {
           throw new UpstreamUnavailableError('Wix is failing right now; the gateway is not calling it for a moment.');
         if (error instanceof CredentialsRefused) {
           // Wix did not act on a call it refused to authenticate: repeating it once with renewed credentials is safe.
-          const { refused } = this.#options.credentials;
-          if (renewed || !refused) throw error.failure;
+          const { credentials } = this.#options;
+          if (renewed || !credentials.refused) throw error.failure;
           renewed = true;
-          refused.call(this.#options.credentials, error.sent);
+          credentials.refused(error.sent);
           continue;
         }
         if (!(error instanceof TransientFailure)) throw error;

@@ -126,7 +126,7 @@ export class WebhookDispatcher {
           this.start(delivery);
         }
       }
-      await Promise.all(deliveries.map((delivery) => delivery.inFlight));
+      await Promise.all(deliveries.flatMap((delivery) => (delivery.inFlight ? [delivery.inFlight] : [])));
     }
   }
 

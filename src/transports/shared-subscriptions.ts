@@ -1,4 +1,4 @@
-import { Kind, getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { Kind, OperationTypeNode, getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { GatewayContext } from '../graphql/context.js';
 import { AsyncQueue } from '../bus/async-queue.js';
 import { subscribeWithFreshContexts } from './per-event-context.js';
@@ -29,7 +29,7 @@ export function isShareable(
   variables: Record<string, unknown> | null | undefined,
 ): boolean {
   const operation = getOperationAST(document, operationName);
-  if (operation?.operation !== 'subscription') return false;
+  if (operation?.operation !== OperationTypeNode.SUBSCRIPTION) return false;
   return operation.selectionSet.selections.every(
     (selection) =>
       selection.kind === Kind.FIELD &&

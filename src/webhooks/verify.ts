@@ -45,15 +45,14 @@ export class WebhookVerifier {
   constructor(keys: readonly KeyObject[]) {
     this.#count = keys.length;
     this.#keys = Promise.all(
-      keys.map(
-        (key) =>
-          webcrypto.subtle.importKey(
-            'spki',
-            key.export({ type: 'spki', format: 'der' }),
-            { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-            false,
-            ['verify'],
-          ) as Promise<CryptoKey>,
+      keys.map((key) =>
+        webcrypto.subtle.importKey(
+          'spki',
+          key.export({ type: 'spki', format: 'der' }),
+          { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+          false,
+          ['verify'],
+        ),
       ),
     );
     const usable = keys.every(
@@ -98,7 +97,7 @@ export class WebhookVerifier {
       if (iat !== undefined && typeof iat !== 'number') return undefined;
       if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now)) return undefined;
       if (exp !== undefined && (typeof exp !== 'number' || exp <= now)) return undefined;
-      return claims as JWTPayload;
+      return claims;
     } catch {
       return undefined;
     }

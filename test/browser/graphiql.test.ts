@@ -14,7 +14,7 @@ async function openGraphiQL(query: string): Promise<{ page: Page; problems: stri
   contexts.push(context);
   const page = await context.newPage();
   const problems = watchProblems(page);
-  await page.goto(`${app.gateway.url}/graphiql?${new URLSearchParams({ query })}`);
+  await page.goto(`${app.gateway.url}/graphiql?${new URLSearchParams({ query }).toString()}`);
   await page.locator('.graphiql-container').waitFor();
   // The schema is loaded (introspection over HTTP) once the documentation explorer can open.
   await page.locator('.graphiql-execute-button').waitFor();

@@ -22,7 +22,7 @@ const at = (position: number, eventId = `e${position}`): BusEvent => ({
 
 async function take(iterator: AsyncIterableIterator<BusEvent>, count: number): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < count; i += 1) ids.push((await iterator.next()).value.eventId);
+  for (let i = 0; i < count; i += 1) ids.push(((await iterator.next()).value as BusEvent).eventId);
   return ids;
 }
 

@@ -217,7 +217,7 @@ describe('the Wix client', () => {
   it('calls Wix through the fetch it is handed', async () => {
     const urls: string[] = [];
     const spy: typeof fetch = (input, init) => {
-      urls.push(String(input));
+      urls.push(input instanceof Request ? input.url : input.toString());
       return fetch(input, init);
     };
     answer = (_req, res) => res.end('{"n":2}');

@@ -12,7 +12,7 @@ const UPDATED = 'subscription($ids: [ID!]) { scheduleUpdated(scheduleIds: $ids) 
 const bearer = async (tenant: string) =>
   `Bearer ${await new SignJWT({ instanceId: tenant }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET))}`;
 
-const { upstream, gateway, keys } = gatewayOverFakeUpstream({
+const { gateway, keys } = gatewayOverFakeUpstream({
   authenticator: createAuthenticator({ kind: 'jwt', secret: SECRET, tenantClaim: 'instanceId' }),
   limits: { wsSharedExecution: true, wsMaxQueuedEvents: 20 },
 });

@@ -16,7 +16,7 @@ interface Frame {
 async function open(options: WebSocket.ClientOptions = {}): Promise<{ socket: WebSocket; frames: Frame[] }> {
   const socket = new WebSocket(gateway.wsUrl, 'graphql-transport-ws', options);
   const frames: Frame[] = [];
-  socket.on('message', (data, binary) => frames.push({ text: String(data), binary }));
+  socket.on('message', (data: Buffer, binary) => frames.push({ text: data.toString('utf8'), binary }));
   await new Promise((resolve, reject) => {
     socket.once('open', resolve);
     socket.once('error', reject);
@@ -51,7 +51,9 @@ describe('the graphql-transport-ws wire', () => {
     const payload = { data: { scheduleUpdated: { eventId: 'wire-1', schedule: { id: 'wire', name } } } };
     const received = [...a.frames.slice(1), ...b.frames.slice(1)];
     expect(received.every((frame) => !frame.binary)).toBe(true);
-    expect(received.map((frame) => JSON.parse(frame.text)).sort((x, y) => String(x.id).localeCompare(String(y.id)))).toEqual([
+    expect(
+      received.map((frame) => JSON.parse(frame.text) as { id: string }).sort((x, y) => String(x.id).localeCompare(String(y.id))),
+    ).toEqual([
       { id: 'first', type: 'next', payload },
       { id: 'other', type: 'next', payload },
       { id: 'sécond "quoted"', type: 'next', payload },
@@ -88,7 +90,7 @@ describe('the graphql-transport-ws wire', () => {
     const { socket, frames } = await open();
     socket.send(JSON.stringify({ id: 'q', type: 'subscribe', payload: { query: '{ __typename }' } }));
     await waitFor(() => frames.length === 3, 'next and complete');
-    expect(frames.slice(1).map((frame) => [frame.binary, JSON.parse(frame.text)])).toEqual([
+    expect(frames.slice(1).map((frame) => [frame.binary, JSON.parse(frame.text) as unknown])).toEqual([
       [false, { id: 'q', type: 'next', payload: { data: { __typename: 'Query' } } }],
       [false, { id: 'q', type: 'complete' }],
     ]);
