@@ -1,9 +1,11 @@
 /**
  * The gateway under test: this project's own wiring (`startApp`) from environment variables, as
- * `npm start` runs it. One switch exists only here: BENCH_UPSTREAM_BATCH=false starts it with
- * `upstreamBatching: false` (one Get Schedule per schedule: the naive N+1 floor).
+ * `npm start` runs it. One switch exists only here: BENCH_UPSTREAM_BATCH=false makes
+ * `SchedulesApi.load` read each schedule with its own Get Schedule instead of batching them into
+ * Query Schedules (the naive N+1 floor). The gateway itself has no such switch.
  */
 import { startApp, type App } from '../../src/app/start.js';
+import { SchedulesApi } from '../../src/datasources/schedules.js';
 import { loadConfig } from '../../src/infra/config.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { serveSystem } from '../lib/child.js';
@@ -11,7 +13,13 @@ import { serveSystem } from '../lib/child.js';
 serveSystem(async () => {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  const app = await startApp(config, logger, { upstreamBatching: process.env.BENCH_UPSTREAM_BATCH !== 'false' });
+  if (process.env.BENCH_UPSTREAM_BATCH === 'false') {
+    // Bench-only: Get Schedule per id (still memoised per operation), as a gateway without DataLoader batching would do.
+    SchedulesApi.prototype.load = function load(this: SchedulesApi, id: string) {
+      return this.get(id);
+    };
+  }
+  const app = await startApp(config, logger);
   return {
     url: app.gateway.url,
     counters: () => counters(app),

@@ -9,8 +9,9 @@ import type { ScheduleStatus } from '../datasources/schedules.dto.js';
 import type { LocationType } from '../datasources/schedules.dto.js';
 import type { ConferencingType } from '../datasources/schedules.dto.js';
 import type { PermissionRole } from '../datasources/schedules.dto.js';
+import type { SchedulePersonalFields } from '../datasources/schedules.dto.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ConnectionDto, ListConnectionsResponse, ConnectionSyncConfigDto, ListEventFromCalendarsDto, SyncToCalendarDto, PrimaryCalendarDto, CalendarDto, ProviderDto, ProviderFeaturesDto, ExternalEventDto } from '../datasources/external-calendars.dto.js';
+import type { ConnectionDto, ListConnectionsResponse, ConnectionSyncConfigDto, ListEventFromCalendarsDto, SyncToCalendarDto, PrimaryCalendarDto, ExternalCalendarView, ProviderDto, ProviderFeaturesDto, ExternalEventDto } from '../datasources/external-calendars.dto.js';
 import type { ScheduleDto, LocationDto, ConferencingDetailsDto, PermissionDto } from '../datasources/schedules.dto.js';
 import type { ScheduleEventPayload } from '../bus/events.js';
 import type { UserErrorData } from '../inputs/user-input.js';
@@ -243,7 +244,11 @@ export type ExportTargetInput =
 /** A calendar in the external account. Every field is nullable: Wix echoes what was sent. */
 export type ExternalCalendar = {
   __typename?: 'ExternalCalendar';
-  /** Whether the calendar is selected. */
+  /**
+   * In a `CalendarSelection`, the `enabled` of its `ListEventFromCalendars` (whether events are
+   * imported); null in `Connection.calendars`.
+   * @deprecated Wix's calendar is { id, name }: whether events are imported belongs to the whole list. Read `ListEventFromCalendars.enabled`.
+   */
   enabled?: Maybe<Scalars['Boolean']['output']>;
   /** Calendar ID at the provider. */
   id?: Maybe<Scalars['ID']['output']>;
@@ -253,7 +258,10 @@ export type ExternalCalendar = {
 
 /** An external calendar to import from. */
 export type ExternalCalendarInput = {
-  /** Whether the calendar is selected. */
+  /**
+   * Ignored: a value given is not sent to Wix, and the answer carries a warning in `extensions.warnings`.
+   * @deprecated Wix's calendar is { id, name }: whether events are imported belongs to the whole list. Set `ListEventFromCalendarsInput.enabled`.
+   */
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
   /** Calendar ID at the provider (from `Connection.calendars`). */
   id?: InputMaybe<Scalars['ID']['input']>;
@@ -477,6 +485,7 @@ export type MutationDisconnectConnectionArgs = {
 
 /** Root of every write operation. */
 export type MutationUpdateScheduleArgs = {
+  participantNotification?: InputMaybe<ParticipantNotificationInput>;
   schedule: UpdateScheduleInput;
 };
 
@@ -623,6 +632,7 @@ export type QueryExternalEventsArgs = {
 export type QueryScheduleArgs = {
   id: Scalars['ID']['input'];
   includePersonalData?: InputMaybe<Scalars['Boolean']['input']>;
+  personalFields?: InputMaybe<SchedulePersonalFields>;
 };
 
 
@@ -632,6 +642,7 @@ export type QuerySchedulesArgs = {
   filter?: InputMaybe<ScheduleFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   includePersonalData?: InputMaybe<Scalars['Boolean']['input']>;
+  personalFields?: InputMaybe<SchedulePersonalFields>;
 };
 
 /**
@@ -758,6 +769,8 @@ export type ScheduleFilter = {
   statuses?: InputMaybe<Array<ScheduleStatus>>;
 };
 
+export { SchedulePersonalFields };
+
 export { ScheduleStatus };
 
 /** A schedule was changed (Wix webhook `wix.calendar.v3.schedule_updated`). A cancellation is also an update to `status: CANCELLED`. */
@@ -858,6 +871,8 @@ export type UpdateScheduleInput = {
   id: Scalars['ID']['input'];
   /** New name (1–200 characters). */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** New users granted access to the schedule's events (at most one); replaces the current list. */
+  permissions?: InputMaybe<Array<PermissionInput>>;
   /** The schedule's current revision, as read (optimistic concurrency). */
   revision: Scalars['String']['input'];
   /** New IANA time zone (1–150 characters), e.g. `Europe/Berlin`. */
@@ -1006,7 +1021,7 @@ export type ResolversTypes = {
   ExportCapability: ExportCapability;
   ExportTarget: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ExportTarget']>;
   ExportTargetInput: ExportTargetInput;
-  ExternalCalendar: ResolverTypeWrapper<CalendarDto>;
+  ExternalCalendar: ResolverTypeWrapper<ExternalCalendarView>;
   ExternalCalendarInput: ExternalCalendarInput;
   ExternalEvent: ResolverTypeWrapper<ExternalEventDto>;
   ExternalEventConnection: ResolverTypeWrapper<Omit<ExternalEventConnection, 'edges'> & { edges: Array<ResolversTypes['ExternalEventEdge']> }>;
@@ -1042,6 +1057,7 @@ export type ResolversTypes = {
   ScheduleEdge: ResolverTypeWrapper<Omit<ScheduleEdge, 'node'> & { node: ResolversTypes['Schedule'] }>;
   ScheduleEvent: ResolverTypeWrapper<ScheduleEventPayload>;
   ScheduleFilter: ScheduleFilter;
+  SchedulePersonalFields: SchedulePersonalFields;
   ScheduleStatus: ScheduleStatus;
   ScheduleUpdate: ResolverTypeWrapper<ScheduleEventPayload>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -1074,7 +1090,7 @@ export type ResolversParentTypes = {
   DisconnectConnectionPayload: Omit<DisconnectConnectionPayload, 'connection' | 'userErrors'> & { connection?: Maybe<ResolversParentTypes['Connection']>, userErrors: Array<ResolversParentTypes['UserError']> };
   ExportTarget: ResolversUnionTypes<ResolversParentTypes>['ExportTarget'];
   ExportTargetInput: ExportTargetInput;
-  ExternalCalendar: CalendarDto;
+  ExternalCalendar: ExternalCalendarView;
   ExternalCalendarInput: ExternalCalendarInput;
   ExternalEvent: ExternalEventDto;
   ExternalEventConnection: Omit<ExternalEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['ExternalEventEdge']> };
@@ -1366,6 +1382,8 @@ export type ScheduleEventResolvers<ContextType = GatewayContext, ParentType exte
   __resolveType: TypeResolveFn<'ScheduleCancelled' | 'ScheduleCreated' | 'ScheduleUpdate', ParentType, ContextType>;
 };
 
+export type SchedulePersonalFieldsResolvers = EnumResolverSignature<{ OWN_PI_FIELDS?: any, PI_FIELDS?: any }, ResolversTypes['SchedulePersonalFields']>;
+
 export type ScheduleStatusResolvers = EnumResolverSignature<{ ACTIVE?: any, CANCELLED?: any, UNKNOWN_STATUS?: any }, ResolversTypes['ScheduleStatus']>;
 
 export type ScheduleUpdateResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ScheduleUpdate'] = ResolversParentTypes['ScheduleUpdate']> = {
@@ -1449,6 +1467,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   ScheduleCreated?: ScheduleCreatedResolvers<ContextType>;
   ScheduleEdge?: ScheduleEdgeResolvers<ContextType>;
   ScheduleEvent?: ScheduleEventResolvers<ContextType>;
+  SchedulePersonalFields?: SchedulePersonalFieldsResolvers;
   ScheduleStatus?: ScheduleStatusResolvers;
   ScheduleUpdate?: ScheduleUpdateResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;

@@ -24,20 +24,11 @@ export interface App {
   close(): Promise<void>;
 }
 
-export interface AppOptions {
-  /**
-   * false: every schedule a connection points at is read with its own Get Schedule instead of
-   * being batched into Query Schedules (the naive N+1 baseline of the benchmarks). Default true.
-   */
-  upstreamBatching?: boolean;
-}
-
 /**
  * Wires one gateway process from its configuration: the embedded emulator when no Wix credentials
  * are set (trusted for webhooks automatically), the event bus, the HTTP/WebSocket server.
  */
-export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
-  const batch = options.upstreamBatching ?? true;
+export async function startApp(config: Config, logger: Logger): Promise<App> {
   // Everything that can refuse the configuration runs before anything starts.
   const configuredKeys: KeyObject[] = config.webhookPublicKey ? parseWebhookPublicKeys(config.webhookPublicKey) : [];
   const authenticator = createAuthenticator(config.auth, { servedTenant: config.wix.kind === 'api-key' ? config.instanceId : undefined });
@@ -61,7 +52,6 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       credentialsFor: () => credentials,
       siteFor: () => siteId,
       siteOfInstance: (id) => (id === instanceId ? siteId : undefined),
-      batch,
       maxResponseBytes: config.wixMaxResponseBytes,
     };
     webhookKeys = [...configuredKeys, createPublicKey(emulator.webhookPublicKeyPem)];
@@ -79,7 +69,6 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       siteFor: () => siteId,
       // Which webhooks are this site's is known only from WIX_INSTANCE_ID: without it, no replica.
       siteOfInstance: configuredKeys.length > 0 && instanceId ? (id) => (id === instanceId ? siteId : undefined) : undefined,
-      batch,
       maxResponseBytes: config.wixMaxResponseBytes,
     };
     logger.info({ wixApiUrl: config.wix.baseUrl, siteId: config.wix.siteId }, 'using the Wix REST API with an API key');
@@ -104,7 +93,6 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       // Each app instance is a site of its own, and its webhooks name it.
       siteFor: (caller) => caller.tenant ?? fallbackTenant ?? '',
       siteOfInstance: configuredKeys.length > 0 ? (id) => id : undefined,
-      batch,
       maxResponseBytes: config.wixMaxResponseBytes,
     };
     logger.info(

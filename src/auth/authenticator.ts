@@ -22,7 +22,7 @@ type Verifier = { key: Promise<CryptoKey> | JWTVerifyGetKey; algorithms: string[
  */
 function importOnce(key: KeyObject, algorithm: 'RS256' | 'ES256'): Promise<CryptoKey> {
   const params = algorithm === 'RS256' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: 'P-256' };
-  return webcrypto.subtle.importKey('spki', key.export({ type: 'spki', format: 'der' }), params, false, ['verify']) as Promise<CryptoKey>;
+  return webcrypto.subtle.importKey('spki', key.export({ type: 'spki', format: 'der' }), params, false, ['verify']);
 }
 
 function verifierOf(mode: Extract<AuthMode, { kind: 'jwt' }>): Verifier {
@@ -30,7 +30,7 @@ function verifierOf(mode: Extract<AuthMode, { kind: 'jwt' }>): Verifier {
     const secret = webcrypto.subtle.importKey('raw', new TextEncoder().encode(mode.secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
       'verify',
     ]);
-    return { key: secret as Promise<CryptoKey>, algorithms: ['HS256'] };
+    return { key: secret, algorithms: ['HS256'] };
   }
   if (mode.publicKey) {
     let key: KeyObject;

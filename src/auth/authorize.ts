@@ -1,4 +1,4 @@
-import type { OperationTypeNode } from 'graphql';
+import { OperationTypeNode } from 'graphql';
 import { ForbiddenError } from '../infra/errors.js';
 import { WRITE_ROLE, type Caller } from './caller.js';
 
@@ -7,7 +7,7 @@ import { WRITE_ROLE, type Caller } from './caller.js';
  * HTTP and WebSocket; over HTTP the refusal carries its status (403), which Apollo answers with.
  */
 export function assertMayRun(caller: Caller, operation: OperationTypeNode | undefined, httpStatus?: 403): void {
-  if (operation === 'mutation' && !caller.roles.has(WRITE_ROLE)) {
+  if (operation === OperationTypeNode.MUTATION && !caller.roles.has(WRITE_ROLE)) {
     throw new ForbiddenError(`Mutations need the \`${WRITE_ROLE}\` role.`, httpStatus);
   }
 }

@@ -57,7 +57,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     if (this.#done) {
       const error = this.#error;
       this.#error = undefined;
-      return error === undefined ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(error);
+      return error === undefined ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(asError(error));
     }
     return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
   }
@@ -71,10 +71,15 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   throw(error?: unknown): Promise<IteratorResult<T>> {
     this.#buffer.length = 0;
     this.end();
-    return Promise.reject(error);
+    return Promise.reject(asError(error));
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
     return this;
   }
+}
+
+/** A rejection reason is an Error, whatever the queue was ended with. */
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
 }

@@ -1,6 +1,6 @@
 import type { ScheduleDto } from '../datasources/schedules.dto.js';
 
-/** What a schedule change is delivered as: created, updated, or cancelled (WIX-API.md §2.4). */
+/** What a schedule change is delivered as: created, updated, or cancelled (docs/wix-contract.md §2.4). */
 export type ScheduleTopic = 'created' | 'updated' | 'cancelled';
 
 /** A verified, parsed schedule webhook, before it is on the event bus. */

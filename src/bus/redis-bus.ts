@@ -149,7 +149,7 @@ export class RedisEventBus implements EventBus, EventLog {
       bus.#tail = bus.#follow(newest[0]?.[0] ?? '0-0');
     } catch (error) {
       await bus.close();
-      throw new Error(`REDIS_URL: Redis does not answer as expected (${reasonOf(error)}).`);
+      throw new Error(`REDIS_URL: Redis does not answer as expected (${reasonOf(error)}).`, { cause: error });
     }
     // Each reconnect may be to another server (a restart, a failover): look at it again.
     bus.#commands.on('ready', () => void bus.#inspect().catch(() => undefined));

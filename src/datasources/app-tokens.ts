@@ -6,7 +6,7 @@ const TokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.
 
 /** Tokens are renewed this long before Wix says they expire, so none is used at its last second. */
 const RENEW_BEFORE_MS = 60_000;
-/** When Wix does not say how long a token lasts (WIX-API.md §4.2: 4 h for other tokens, UNCONFIRMED here). */
+/** When Wix does not say how long a token lasts (docs/wix-contract.md §4.2: the lifetime Wix documents for its other access tokens). */
 const DEFAULT_LIFETIME_S = 4 * 60 * 60;
 
 interface Cached {
@@ -46,9 +46,13 @@ export class AppTokenProvider {
     return pending;
   }
 
-  /** Forgets a token Wix refused, so the next call asks for a fresh one. */
-  forget(instanceId: string): void {
-    this.#cache.delete(instanceId);
+  /**
+   * Wix refused `token` (401) before its expiry: it is dropped, so the next `token()` fetches a new
+   * one. Only that token is dropped: callers that were refused the same token at the same time do
+   * not drop the fresh one another caller fetched, and all of them share one token request.
+   */
+  refused(instanceId: string, token: string): void {
+    if (this.#cache.get(instanceId)?.token === token) this.#cache.delete(instanceId);
   }
 
   async #request(instanceId: string): Promise<string> {
@@ -85,5 +89,9 @@ export class AppInstanceCredentials implements WixCredentials {
 
   async headers(): Promise<Record<string, string>> {
     return { authorization: await this.provider.token(this.instanceId) };
+  }
+
+  refused(sent: Record<string, string>): void {
+    if (sent.authorization !== undefined) this.provider.refused(this.instanceId, sent.authorization);
   }
 }

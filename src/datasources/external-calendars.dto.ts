@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { wixEnum } from './wix-enum.js';
 
-/** Wire types of Bookings External Calendar v2 (WIX-API.md §1.3), each typed once from its zod schema. */
+/** Wire types of Bookings External Calendar v2 (docs/wix-contract.md §1.3), each typed once from its zod schema. */
 
 export const CalendarType = {
   UNDEFINED: 'UNDEFINED',
@@ -35,12 +35,15 @@ export type ConnectionErrorReason = (typeof ConnectionErrorReason)[keyof typeof 
 /** A one-of member that carries no data on the wire: `{}`. */
 const EmptyMember = z.object({});
 
+/** Wix's Calendar is `{ id, name }`: whether events are imported is the list's `enabled`, not each calendar's. */
 export const CalendarDto = z.object({
   id: z.string().nullish(),
   name: z.string().nullish(),
-  enabled: z.boolean().nullish(),
 });
 export type CalendarDto = z.infer<typeof CalendarDto>;
+
+/** A calendar as GraphQL shows it: in a selection, with the `enabled` of the list it belongs to. */
+export type ExternalCalendarView = CalendarDto & { listEnabled?: boolean | null | undefined };
 
 /** Import settings; the one-of is "exactly one of `primaryCalendar` / `calendars` present". */
 export const ListEventFromCalendarsDto = z.object({
@@ -91,12 +94,12 @@ export const ListConnectionsResponse = z.object({
 });
 export type ListConnectionsResponse = z.infer<typeof ListConnectionsResponse>;
 
-/** The body of Update Sync Config, exactly as Wix expects it (WIX-API.md §1.1 #7). */
+/** The body of Update Sync Config, exactly as Wix expects it (docs/wix-contract.md §1.1 #7). */
 export interface WixSyncConfigBody {
   listEventFromCalendars?: {
     enabled: boolean;
     primaryCalendar?: Record<string, never>;
-    calendars?: { calendars: Array<{ id?: string; name?: string; enabled?: boolean }> };
+    calendars?: { calendars: Array<{ id?: string; name?: string }> };
   };
   syncToCalendar?: {
     enabled: boolean;
@@ -115,7 +118,7 @@ export const ConnectMethod = {
 } as const;
 export type ConnectMethod = (typeof ConnectMethod)[keyof typeof ConnectMethod];
 
-/** `features.listEventFromCalendars`: note the plural `SPECIFIC_CALENDARS` (WIX-API.md §1.3). */
+/** `features.listEventFromCalendars`: note the plural `SPECIFIC_CALENDARS` (docs/wix-contract.md §1.3). */
 export const ImportCapability = {
   UNDEFINED: 'UNDEFINED',
   NOT_SUPPORTED: 'NOT_SUPPORTED',
@@ -124,7 +127,7 @@ export const ImportCapability = {
 } as const;
 export type ImportCapability = (typeof ImportCapability)[keyof typeof ImportCapability];
 
-/** `features.syncToCalendar`: note the singular `SPECIFIC_CALENDAR` (WIX-API.md §1.3). */
+/** `features.syncToCalendar`: note the singular `SPECIFIC_CALENDAR` (docs/wix-contract.md §1.3). */
 export const ExportCapability = {
   UNDEFINED: 'UNDEFINED',
   NOT_SUPPORTED: 'NOT_SUPPORTED',
@@ -179,7 +182,7 @@ export const ListCalendarsResponse = z.object({
 
 export const ConnectByOAuthResponse = z.object({ oauthUrl: z.string().min(1) });
 
-/** An item of List Events; it has no id (WIX-API.md §1.3). Personal fields only with `fieldsets=OWN_PI`. */
+/** An item of List Events; it has no id (docs/wix-contract.md §1.3). Personal fields only with `fieldsets=OWN_PI`. */
 export const ExternalEventDto = z.object({
   scheduleId: z.string().nullish(),
   calendarType: wixEnum(CalendarType, CalendarType.UNDEFINED),
@@ -196,7 +199,7 @@ export const ExternalEventDto = z.object({
 });
 export type ExternalEventDto = z.infer<typeof ExternalEventDto>;
 
-/** List Events' paging metadata: `{ count, cursors: { next }, hasNext }`, no `prev` (WIX-API.md §1.3). */
+/** List Events' paging metadata: `{ count, cursors: { next }, hasNext }`, no `prev` (docs/wix-contract.md §1.3). */
 const EventsPagingMetadataDto = z.object({
   count: z.number().int().nullish(),
   cursors: z.object({ next: z.string().nullish() }).nullish(),
@@ -216,7 +219,7 @@ export const ListEventsResponse = z.object({
 });
 export type ListEventsResponse = z.infer<typeof ListEventsResponse>;
 
-/** The filter of List Events as the gateway sends it on a first page (WIX-API.md §1.4). */
+/** The filter of List Events as the gateway sends it on a first page (docs/wix-contract.md §1.4). */
 export interface ListEventsFilter {
   from: string;
   to: string;

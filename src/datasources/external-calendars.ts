@@ -14,7 +14,7 @@ import {
 } from './external-calendars.dto.js';
 import type { QueryValue, WixHttpClient } from './wix-http.js';
 import type { CacheTtls } from '../upstream/access.js';
-import { NotFoundError, WixApplicationError } from '../infra/errors.js';
+import { ErrorCode, NotFoundError, WixApplicationError, type WixApplicationCode } from '../infra/errors.js';
 
 const BASE = '/bookings/v2/external-calendars';
 /**
@@ -23,15 +23,15 @@ const BASE = '/bookings/v2/external-calendars';
  */
 const NAMESPACE = 'externalCalendars';
 const INVALIDATES = [NAMESPACE] as const;
-/** List Events serves at most 1000 events per call (WIX-API.md §1.4). */
+/** List Events serves at most 1000 events per call (docs/wix-contract.md §1.4). */
 export const EVENTS_PAGE_MAX = 1_000;
 /** List Calendars has no bulk form: at most this many run at once for one operation. */
 export const CALENDARS_CONCURRENCY = 8;
 /**
  * List Calendars refusals that mean "nothing to choose from" rather than a failure: the connection
- * is not connected, or its provider cannot list calendars (WIX-API.md §1.6).
+ * is not connected, or its provider cannot list calendars (docs/wix-contract.md §1.6).
  */
-const NOTHING_TO_LIST = new Set(['CONNECTION_NOT_CONNECTED', 'NOT_SUPPORTED_BY_PROVIDER']);
+const NOTHING_TO_LIST = new Set<WixApplicationCode>([ErrorCode.CONNECTION_NOT_CONNECTED, ErrorCode.NOT_SUPPORTED_BY_PROVIDER]);
 
 /** One List Events call: a first page (the filter) or a following one (Wix's cursor only). */
 export type ListEventsRequest = ({ filter: ListEventsFilter } | { cursor: string }) & {
@@ -63,7 +63,7 @@ class ConcurrencyLimit {
   }
 }
 
-/** Bookings External Calendar v2, one instance per operation (WIX-API.md §1). */
+/** Bookings External Calendar v2, one instance per operation (docs/wix-contract.md §1). */
 export class ExternalCalendarsApi {
   readonly #http: WixHttpClient;
   /** Per-operation memo: the same connection asked twice in one operation costs one call. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { wixEnum } from './wix-enum.js';
 
-/** Wire types of Calendar Schedules v3 (WIX-API.md §2.3), each typed once from its zod schema. */
+/** Wire types of Calendar Schedules v3 (docs/wix-contract.md §2.3), each typed once from its zod schema. */
 
 export const ScheduleStatus = {
   UNKNOWN_STATUS: 'UNKNOWN_STATUS',
@@ -93,14 +93,20 @@ export const QuerySchedulesResponse = z.object({
 });
 export type QuerySchedulesResponse = z.infer<typeof QuerySchedulesResponse>;
 
-/** Query Schedules filter: `$eq` / `$in` on these fields only (WIX-API.md §2.2). */
+/** Query Schedules filter: `$eq` / `$in` on these fields only (docs/wix-contract.md §2.2). */
 export type ScheduleFilterField = 'id' | 'externalId' | 'appId' | 'status';
 export type ScheduleQueryFilter = Partial<Record<ScheduleFilterField, string | { $eq: string } | { $in: string[] }>>;
 
-/** `fields` of Get / Query Schedules: personal data to include (WIX-API.md §2.2). */
-export const PERSONAL_DATA_FIELDS = ['PI_FIELDS'] as const;
+/** `fields` of Get / Query Schedules: personal data to include (docs/wix-contract.md §2.2). */
+export const SchedulePersonalFields = {
+  /** Every schedule's personal data (needs the Read Calendar - Including PI permission). */
+  PI_FIELDS: 'PI_FIELDS',
+  /** Only the calling identity's own personal data. */
+  OWN_PI_FIELDS: 'OWN_PI_FIELDS',
+} as const;
+export type SchedulePersonalFields = (typeof SchedulePersonalFields)[keyof typeof SchedulePersonalFields];
 
-/** The gateway's filter of Query Schedules, each list becoming `$in` (WIX-API.md §2.2). */
+/** The gateway's filter of Query Schedules, each list becoming `$in` (docs/wix-contract.md §2.2). */
 export interface ScheduleQueryInput {
   ids?: string[] | undefined;
   externalIds?: string[] | undefined;
@@ -111,8 +117,14 @@ export interface ScheduleQueryInput {
 /** The `schedule` of a Create Schedule body: only what the client set. */
 export type NewScheduleBody = Record<string, unknown>;
 
+/** Whether and how Wix tells the participants of a schedule's events (Update and Cancel Schedule). */
+export interface ParticipantNotification {
+  notifyParticipants?: boolean;
+  message?: string;
+}
+
 /** What Cancel Schedule takes besides the id. */
 export interface CancelScheduleBody {
   preserveFutureEventsWithParticipants?: boolean;
-  participantNotification?: { notifyParticipants?: boolean; message?: string };
+  participantNotification?: ParticipantNotification;
 }

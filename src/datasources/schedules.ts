@@ -1,11 +1,12 @@
 import DataLoader from 'dataloader';
 import {
   GetScheduleResponse,
-  PERSONAL_DATA_FIELDS,
   QuerySchedulesResponse,
   ScheduleStatus,
+  type SchedulePersonalFields,
   type CancelScheduleBody,
   type NewScheduleBody,
+  type ParticipantNotification,
   type ScheduleDto,
   type ScheduleQueryFilter,
   type ScheduleQueryInput,
@@ -15,7 +16,7 @@ import { NotFoundError } from '../infra/errors.js';
 import { ReplicaUnavailable, type ScheduleReplica } from '../upstream/schedule-replica.js';
 
 const BASE = '/calendar/v3/schedules';
-/** Query Schedules answers at most 100 items per call (WIX-API.md §2.2). */
+/** Query Schedules answers at most 100 items per call (docs/wix-contract.md §2.2). */
 export const QUERY_PAGE_MAX = 100;
 /**
  * Query Schedules returns only ACTIVE schedules unless the filter names a status, but a connection
@@ -33,22 +34,27 @@ const IN_FLIGHT_ONLY = { namespace: 'schedulesPersonalData', ttlMs: 0 };
 const DEFAULT_STATUSES: readonly ScheduleStatus[] = [ScheduleStatus.ACTIVE];
 
 /** One Query Schedules call: a first page (the filter) or a following one (Wix's cursor only). */
-export type QuerySchedulesRequest = ({ filter: ScheduleQueryInput } | { cursor: string }) & { limit: number; personalData: boolean };
+export type QuerySchedulesRequest = ({ filter: ScheduleQueryInput } | { cursor: string }) & {
+  limit: number;
+  /** Wix's `fields`: which personal data to include; none when absent. */
+  personalFields?: SchedulePersonalFields | undefined;
+};
 
-/** A Get Schedule: which schedule, with or without its personal data. */
+/** A Get Schedule: which schedule, and which of its personal data (none when absent). */
 interface GetKey {
   id: string;
-  personalData: boolean;
+  personalFields?: SchedulePersonalFields | undefined;
 }
 
 export interface SchedulesApiOptions {
-  /** false turns batching off (one Get Schedule per id): the naive N+1 baseline for benchmarks. */
-  batch?: boolean;
   /** The replica that answers reads without personal data, and the site this operation reads. */
   replica?: { replica: ScheduleReplica; site: string } | undefined;
 }
 
-/** Calendar Schedules v3, one instance per operation (WIX-API.md §2). */
+/** Every `fields` value, to forget each variant of a schedule once it changed. */
+const PERSONAL_FIELDS_VARIANTS: readonly SchedulePersonalFields[] = ['PI_FIELDS', 'OWN_PI_FIELDS'];
+
+/** Calendar Schedules v3, one instance per operation (docs/wix-contract.md §2). */
 export class SchedulesApi {
   readonly #http: WixHttpClient;
   /** Batches every schedule asked by id within one tick into Query Schedules calls. */
@@ -62,12 +68,9 @@ export class SchedulesApi {
     this.#replica = options.replica;
     this.#get = new DataLoader((keys) => Promise.all(keys.map((key) => this.#fetchOne(key).catch((error: Error) => error))), {
       batch: false,
-      cacheKeyFn: ({ id, personalData }) => `${personalData ? 'pi' : 'public'}:${id}`,
+      cacheKeyFn: ({ id, personalFields }) => `${personalFields ?? 'public'}:${id}`,
     });
-    this.#byId =
-      options.batch === false
-        ? new DataLoader((ids) => this.#get.loadMany(ids.map((id) => ({ id, personalData: false }))), { batch: false })
-        : new DataLoader((ids) => this.#loadByIds(ids), { maxBatchSize: QUERY_PAGE_MAX });
+    this.#byId = new DataLoader((ids) => this.#loadByIds(ids), { maxBatchSize: QUERY_PAGE_MAX });
   }
 
   /** Whether lists are served by the replica (then `list` and the replica's cursors are used). */
@@ -94,8 +97,8 @@ export class SchedulesApi {
     );
   }
 
-  /** These schedules with their personal data, fresh from Wix (one call), in the order asked. */
-  async withPersonalData(ids: readonly string[]): Promise<(ScheduleDto | null)[]> {
+  /** These schedules with the personal data asked for, fresh from Wix (one call), in the order asked. */
+  async withPersonalData(ids: readonly string[], personalFields: SchedulePersonalFields): Promise<(ScheduleDto | null)[]> {
     if (ids.length === 0) return [];
     const response = await this.#http.call(QuerySchedulesResponse, {
       endpoint: 'schedules.query',
@@ -105,7 +108,7 @@ export class SchedulesApi {
       cache: IN_FLIGHT_ONLY,
       body: {
         query: { filter: { id: { $in: ids }, status: { $in: EVERY_STATUS } }, cursorPaging: { limit: ids.length } },
-        fields: PERSONAL_DATA_FIELDS,
+        fields: [personalFields],
       },
     });
     const byId = new Map(response.schedules.map((schedule) => [schedule.id, schedule]));
@@ -117,11 +120,10 @@ export class SchedulesApi {
     return this.#byId.load(id);
   }
 
-  /** Get Schedule; null when Wix answers 404. `personalData` asks for `fields=PI_FIELDS`. */
-  get(id: string, options: { personalData?: boolean | null } = {}): Promise<ScheduleDto | null> {
-    const personalData = options.personalData ?? false;
-    if (this.#replica && !personalData) return this.#byId.load(id);
-    return this.#get.load({ id, personalData });
+  /** Get Schedule; null when Wix answers 404. `personalFields` is Wix's `fields` (PI_FIELDS or OWN_PI_FIELDS). */
+  get(id: string, options: { personalFields?: SchedulePersonalFields | undefined } = {}): Promise<ScheduleDto | null> {
+    if (this.#replica && !options.personalFields) return this.#byId.load(id);
+    return this.#get.load({ id, personalFields: options.personalFields });
   }
 
   /**
@@ -139,8 +141,8 @@ export class SchedulesApi {
       method: 'POST',
       path: `${BASE}/query`,
       kind: 'read',
-      cache: request.personalData ? IN_FLIGHT_ONLY : { namespace: NAMESPACE },
-      body: { query, ...(request.personalData && { fields: PERSONAL_DATA_FIELDS }) },
+      cache: request.personalFields ? IN_FLIGHT_ONLY : { namespace: NAMESPACE },
+      body: { query, ...(request.personalFields && { fields: [request.personalFields] }) },
     });
   }
 
@@ -158,12 +160,15 @@ export class SchedulesApi {
   }
 
   /** Update Schedule (a PATCH: id, revision and the fields that change); throws for the mutation to report. */
-  async update(schedule: { id: string; revision: string } & Record<string, unknown>): Promise<ScheduleDto> {
+  async update(
+    schedule: { id: string; revision: string } & Record<string, unknown>,
+    participantNotification?: ParticipantNotification,
+  ): Promise<ScheduleDto> {
     const response = await this.#http.call(GetScheduleResponse, {
       endpoint: 'schedules.update',
       method: 'PATCH',
       path: `${BASE}/${encodeURIComponent(schedule.id)}`,
-      body: { schedule },
+      body: { schedule, ...(participantNotification && { participantNotification }) },
       invalidates: INVALIDATES,
     });
     this.#remember(response.schedule);
@@ -186,20 +191,20 @@ export class SchedulesApi {
   /** After a change, later reads in the same operation see the new schedule, not a stale memo. */
   #remember(schedule: ScheduleDto): void {
     this.#replica?.replica.applyWrite(this.#replica.site, schedule);
-    const key = { id: schedule.id, personalData: false };
-    this.#get.clear({ id: schedule.id, personalData: true });
+    const key = { id: schedule.id };
+    for (const personalFields of PERSONAL_FIELDS_VARIANTS) this.#get.clear({ id: schedule.id, personalFields });
     this.#get.clear(key).prime(key, schedule);
     this.#byId.clear(schedule.id).prime(schedule.id, schedule);
   }
 
-  async #fetchOne({ id, personalData }: GetKey): Promise<ScheduleDto | null> {
+  async #fetchOne({ id, personalFields }: GetKey): Promise<ScheduleDto | null> {
     try {
       const response = await this.#http.call(GetScheduleResponse, {
         endpoint: 'schedules.get',
         method: 'GET',
         path: `${BASE}/${encodeURIComponent(id)}`,
-        cache: personalData ? IN_FLIGHT_ONLY : { namespace: NAMESPACE },
-        ...(personalData && { query: { fields: PERSONAL_DATA_FIELDS } }),
+        cache: personalFields ? IN_FLIGHT_ONLY : { namespace: NAMESPACE },
+        ...(personalFields && { query: { fields: [personalFields] } }),
       });
       return response.schedule;
     } catch (error) {

@@ -57,7 +57,7 @@ const decompressors: Record<string, Decompress> = {
   gzip: promisify(gunzip),
   'x-gzip': promisify(gunzip),
   deflate: promisify(inflate),
-  br: promisify(brotliDecompress) as Decompress,
+  br: promisify(brotliDecompress),
 };
 
 /**
@@ -169,8 +169,9 @@ async function readLimited(response: Response, maxBytes: number): Promise<string
   const chunks: Uint8Array[] = [];
   let received = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
+    // Node's fetch reads bytes; its stream types are untyped here.
+    const { done, value } = (await reader.read()) as { done: boolean; value?: Uint8Array };
+    if (done || !value) break;
     received += value.byteLength;
     if (received > maxBytes) {
       await reader.cancel();

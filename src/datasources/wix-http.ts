@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BrokenCircuitError, TransientFailure, type UpstreamGuard } from './resilience.js';
-import { transportFor, UpstreamResponseTooLarge, type Transport, type TransportResponse } from './transport.js';
+import { UpstreamResponseTooLarge, type Transport, type TransportResponse } from './transport.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { CallKind, SiteBudget } from '../upstream/budget.js';
 import type { UpstreamCache } from '../upstream/cache.js';
-import { BARE_STATUS_CODES, WIX_APPLICATION_ERRORS, isWixApplicationCode } from './wix-error-codes.js';
 import {
+  ErrorCode,
   GatewayError,
+  isWixApplicationCode,
   NotFoundError,
   UpstreamAuthError,
   UpstreamInvalidResponseError,
@@ -16,11 +17,18 @@ import {
   UpstreamUnavailableError,
   WixApplicationError,
   WixValidationError,
+  type WixApplicationCode,
 } from '../infra/errors.js';
 
-/** How the gateway proves who it is to Wix (WIX-API.md §4). */
+/** How the gateway proves who it is to Wix (docs/wix-contract.md §4). */
 export interface WixCredentials {
   headers(): Promise<Record<string, string>>;
+  /**
+   * Wix answered 401 to a call made with these headers. Credentials that can be renewed (an app
+   * instance's access token) drop them, and the call is repeated once with fresh ones; without this
+   * method (an API key) a 401 is final.
+   */
+  refused?(sent: Record<string, string>): void;
 }
 
 /** API-key mode: the raw key (no `Bearer`) and the site it may act on. */
@@ -65,7 +73,9 @@ export interface UpstreamAccess {
 }
 
 export interface WixHttpClientOptions {
-  baseUrl: string;
+  /** How calls reach Wix (made once for many clients: see `transportFor`). */
+  transport: Transport;
+  access: UpstreamAccess;
   credentials: WixCredentials;
   guard: UpstreamGuard;
   metrics: Metrics;
@@ -73,13 +83,6 @@ export interface WixHttpClientOptions {
   deadline: number;
   logger: Logger;
   requestId?: string;
-  /** Calls Wix through this `fetch` instead of Node's HTTP client on kept-alive connections. */
-  fetch?: typeof fetch;
-  /** The transport to use, made once for many clients (then `baseUrl`, `fetch` and `maxResponseBytes` are not read). */
-  transport?: Transport;
-  access: UpstreamAccess;
-  /** Largest answer read, before and after decompression (WIX_MAX_RESPONSE_BYTES). */
-  maxResponseBytes?: number;
 }
 
 /** A write refused by the budget waits for a free call when one comes this soon; a read never waits. */
@@ -88,6 +91,16 @@ const WRITE_WAIT_MAX_MS = 2_000;
 const DEFAULT_429_PAUSE_MS = 5_000;
 /** A 429 is retried in the same operation only when Wix asks for at most this pause. */
 const RETRY_429_MAX_MS = 1_000;
+
+/** Wix refused the credentials a call was made with (401); they may be renewed and the call repeated once. */
+class CredentialsRefused extends Error {
+  constructor(
+    readonly sent: Record<string, string>,
+    readonly failure: GatewayError,
+  ) {
+    super('credentials refused');
+  }
+}
 
 /**
  * Which calls may be repeated after a failure that Wix may have acted on (a 5xx, a timeout, a
@@ -127,7 +140,7 @@ export function toQueryString(query: Record<string, QueryValue> | undefined): st
   return text ? `?${text}` : '';
 }
 
-/** The two Wix error body shapes (WIX-API.md §4.3); anything else counts as "no details". */
+/** The two Wix error body shapes (docs/wix-contract.md §4.3); anything else counts as "no details". */
 const WixErrorBody = z.object({
   details: z
     .object({
@@ -143,11 +156,9 @@ const WixErrorBody = z.object({
  */
 export class WixHttpClient {
   readonly #options: WixHttpClientOptions;
-  readonly #transport: Transport;
 
   constructor(options: WixHttpClientOptions) {
     this.#options = options;
-    this.#transport = options.transport ?? transportFor(options.baseUrl, options.fetch, options.maxResponseBytes);
   }
 
   /**
@@ -178,6 +189,7 @@ export class WixHttpClient {
     const { guard, deadline } = this.#options;
     const breaker = guard.breaker(request.endpoint.split('.')[0] ?? request.endpoint);
     let backoff = guard.backoff();
+    let renewed = false;
     for (let attempt = 1; ; attempt += 1) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new UpstreamUnavailableError('The request ran out of time waiting for Wix.');
@@ -188,6 +200,14 @@ export class WixHttpClient {
       } catch (error) {
         if (error instanceof BrokenCircuitError)
           throw new UpstreamUnavailableError('Wix is failing right now; the gateway is not calling it for a moment.');
+        if (error instanceof CredentialsRefused) {
+          // Wix did not act on a call it refused to authenticate: repeating it once with renewed credentials is safe.
+          const { credentials } = this.#options;
+          if (renewed || !credentials.refused) throw error.failure;
+          renewed = true;
+          credentials.refused(error.sent);
+          continue;
+        }
         if (!(error instanceof TransientFailure)) throw error;
         if (error.status === 429) {
           // Wix says slow down: every call of this site waits, on every instance; this one is
@@ -228,7 +248,8 @@ export class WixHttpClient {
   /** One HTTP exchange: the body text of a 2xx; TransientFailure to retry; a vocabulary error otherwise. */
   async #attempt(request: WixRequest, attempt: number, timeoutMs: number): Promise<string> {
     const { logger, requestId } = this.#options;
-    const headers: Record<string, string> = { accept: 'application/json', ...(await this.#options.credentials.headers()) };
+    const credentials = await this.#options.credentials.headers();
+    const headers: Record<string, string> = { accept: 'application/json', ...credentials };
     if (requestId) headers['x-request-id'] = requestId;
     let body: string | undefined;
     if (request.body !== undefined) {
@@ -252,7 +273,7 @@ export class WixHttpClient {
     };
     let response: TransportResponse;
     try {
-      response = await this.#transport({
+      response = await this.#options.transport({
         method: request.method,
         path: `${request.path}${toQueryString(request.query)}`,
         headers,
@@ -277,7 +298,10 @@ export class WixHttpClient {
     if (status === 429 || status >= 500) {
       throw new TransientFailure('status', status, status === 429, retryAfterMs(response.header('retry-after')));
     }
-    throw convertFailure(status, text);
+    const failure = convertFailure(status, text);
+    // Only a refusal of the credentials themselves, not an application code such as BAD_CREDENTIALS.
+    if (failure instanceof UpstreamAuthError && failure.httpStatus === 401) throw new CredentialsRefused(credentials, failure);
+    throw failure;
   }
 
   #parse<S extends z.ZodType>(schema: S, request: WixRequest, text: string): z.output<S> {
@@ -306,8 +330,18 @@ function parseJson(text: string): unknown {
 }
 
 /**
- * Maps a non-2xx upstream answer to the error vocabulary: upstream failures are converted once, here.
- * Only documented application codes reach a client; Wix's 401 / 403 are the gateway's problem, not
+ * Wix statuses without an application code, named as the Wix SDK names them (CONSTANT_CASE of the
+ * status text).
+ */
+const bareStatusCodes: Partial<Record<number, WixApplicationCode>> = {
+  409: ErrorCode.CONFLICT,
+  412: ErrorCode.PRECONDITION_FAILED,
+  428: ErrorCode.PRECONDITION_REQUIRED,
+};
+
+/**
+ * Maps a non-2xx upstream answer to the error vocabulary: converted once, here (docs/wix-contract.md
+ * §4.3). Only codes of the closed set reach a client; Wix's 401 / 403 are the gateway's problem, not
  * the caller's, so they get codes of their own.
  */
 export function convertFailure(status: number, text: string): GatewayError {
@@ -315,17 +349,16 @@ export function convertFailure(status: number, text: string): GatewayError {
   if (status === 429 || status >= 500) return new UpstreamUnavailableError();
   const details = WixErrorBody.safeParse(parseJson(text)).data?.details;
   const applicationCode = details?.applicationError?.code;
-  if (status >= 400 && applicationCode && isWixApplicationCode(applicationCode)) {
-    return new WixApplicationError(applicationCode, status, WIX_APPLICATION_ERRORS[applicationCode]);
-  }
+  if (status >= 400 && applicationCode && isWixApplicationCode(applicationCode)) return new WixApplicationError(applicationCode, status);
   if (status === 401 || status === 403) return new UpstreamAuthError(status);
   if (status === 400 || details?.validationError) {
     const violations = details?.validationError?.fieldViolations ?? [];
     // `a.b[0].c` → ['a', 'b', '0', 'c']
     return new WixValidationError(violations.flatMap((v) => (v.field ? [v.field.split(/[.[\]]+/).filter(Boolean)] : [])));
   }
+  // Any other code Wix sends is not passed on (it could be anything, markup included).
   if (applicationCode) return new UpstreamRefusedError();
-  const bare = BARE_STATUS_CODES[status];
-  if (bare) return new WixApplicationError(bare, status, WIX_APPLICATION_ERRORS[bare]);
+  const bare = bareStatusCodes[status];
+  if (bare) return new WixApplicationError(bare, status);
   return new UpstreamInvalidResponseError();
 }

@@ -1,5 +1,5 @@
 /**
- * REST authentication like Wix (WIX-API.md §4.1–4.2): `Authorization` carries either the raw API
+ * REST authentication like Wix (docs/wix-contract.md §4.1–4.2): `Authorization` carries either the raw API
  * key, together with `wix-site-id`, or a raw access token from `POST /oauth2/token`. No `Bearer`.
  */
 import { randomBytes } from 'node:crypto';

@@ -9,7 +9,7 @@ import { defaultSyncConfig } from './external-calendars/features.js';
 import { deriveGuid } from './ids.js';
 import type { Calendar, Connection, ConnectionErrorReason, ConnectionStatus, ConnectionSyncConfig, Provider, Schedule } from './model.js';
 
-/** Wix app ids from the Schedules docs (WIX-API.md §2). */
+/** Wix app ids from the Schedules docs (docs/wix-contract.md §2). */
 export const WIX_BOOKINGS_APP_ID = '13d21c63-b5ec-5912-8397-c3a5ddb27a97';
 export const WIX_SERVICES_APP_ID = 'cc552162-24a4-45e0-9695-230c4931ef40';
 export const WIX_MEETINGS_APP_ID = '6646a75c-2027-4f49-976c-58f3d713ed0f';

@@ -1,5 +1,5 @@
 /**
- * Wix error bodies (WIX-API.md §4.3). Every failure the emulator answers is a WixError, so the
+ * Wix error bodies (docs/wix-contract.md §4.3). Every failure the emulator answers is a WixError, so the
  * body shape is decided in exactly one place.
  */
 

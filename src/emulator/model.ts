@@ -1,5 +1,5 @@
 /**
- * Wire types of the upstream contract (WIX-API.md §1.3 and §2.3), exactly as they travel in JSON.
+ * Wire types of the upstream contract (docs/wix-contract.md §1.3 and §2.3), exactly as they travel in JSON.
  * The emulator stores these objects as they are and answers with copies of them.
  */
 

@@ -4,6 +4,11 @@
  */
 import { validationError, violation, type FieldViolation } from './errors.js';
 
+/** Array.isArray without its `any[]`: the items are still to be checked. */
+function isArray(value: unknown): value is unknown[] {
+  return Array.isArray(value);
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -125,7 +130,7 @@ export class Checker {
 
   array(value: unknown, field: string, options: Bounds = {}): unknown[] | undefined {
     if (!this.present(value, field, options)) return undefined;
-    if (!Array.isArray(value)) {
+    if (!isArray(value)) {
       this.fail(field, 'must be an array', 'FORMAT', { type: 'array' });
       return undefined;
     }

@@ -1,5 +1,5 @@
 /**
- * Delivers webhooks like Wix (WIX-API.md §3.4): POST of the raw JWT, success only on HTTP 200
+ * Delivers webhooks like Wix (docs/wix-contract.md §3.4): POST of the raw JWT, success only on HTTP 200
  * within the timeout, otherwise retries after the given delays, re-signing each attempt. Each
  * event is delivered on its own, so a retried old event can arrive after a newer one.
  */
@@ -126,7 +126,7 @@ export class WebhookDispatcher {
           this.start(delivery);
         }
       }
-      await Promise.all(deliveries.map((delivery) => delivery.inFlight));
+      await Promise.all(deliveries.flatMap((delivery) => (delivery.inFlight ? [delivery.inFlight] : [])));
     }
   }
 

@@ -1,5 +1,5 @@
 /**
- * Wix webhooks as they travel (WIX-API.md §3): the inner domain event, the middle envelope and
+ * Wix webhooks as they travel (docs/wix-contract.md §3): the inner domain event, the middle envelope and
  * the RS256 JWT around them. Shared by the emulator and by the `webhook:send` CLI.
  */
 import { createPublicKey, randomUUID } from 'node:crypto';
@@ -11,7 +11,7 @@ export const SCHEDULE_ENTITY_FQDN = 'wix.calendar.v3.schedule';
 export const SCHEDULE_EVENT_TYPES = {
   created: 'wix.calendar.v3.schedule_created',
   updated: 'wix.calendar.v3.schedule_updated',
-  /** UNCONFIRMED slug and body (WIX-API.md §2.4): modelled on events-v3 "Event Cancelled". */
+  /** UNCONFIRMED slug and body (docs/wix-contract.md §2.4): modelled on events-v3 "Event Cancelled". */
   cancelled: 'wix.calendar.v3.schedule_cancelled',
 } as const;
 
@@ -71,7 +71,7 @@ export function scheduleUpdatedEvent(schedule: Schedule, sequence: string, now =
 
 /**
  * Cancelling sends Schedule Updated (with the CANCELLED entity) and Schedule Cancelled, both with
- * the same sequence. Whether Wix sends both is UNCONFIRMED (WIX-API.md §2.4); events-v3 does.
+ * the same sequence. Whether Wix sends both is UNCONFIRMED (docs/wix-contract.md §2.4); events-v3 does.
  */
 export function scheduleCancelledEvents(
   schedule: Schedule,

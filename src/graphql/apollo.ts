@@ -18,14 +18,13 @@ import { assertCostWithin } from './cost.js';
 import { withoutSuggestions } from './limits.js';
 
 /** Codes Apollo Server itself assigns to request errors; they are safe to show as they are. */
-const APOLLO_CLIENT_ERROR_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
+const APOLLO_CLIENT_ERROR_CODES = new Set<unknown>([
+  ErrorCode.GRAPHQL_PARSE_FAILED,
+  ErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.BAD_REQUEST,
+  ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ErrorCode.OPERATION_RESOLUTION_FAILURE,
 ]);
 
 export interface ApolloOptions {
@@ -56,9 +55,9 @@ export function createErrorFormatter(logger: Logger, options: { introspection: b
     const original = unwrapResolverError(error);
     if (original instanceof GatewayError) return formatted;
     const code = formatted.extensions?.code;
-    if ((code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT') && !options.introspection)
+    if ((code === ErrorCode.GRAPHQL_VALIDATION_FAILED || code === ErrorCode.BAD_USER_INPUT) && !options.introspection)
       return { ...formatted, message: withoutSuggestions(formatted.message) };
-    if (typeof code === 'string' && APOLLO_CLIENT_ERROR_CODES.has(code)) return formatted;
+    if (APOLLO_CLIENT_ERROR_CODES.has(code)) return formatted;
     const clientError = apolloClientError(original);
     if (clientError) return clientError;
     logger.error({ err: original, path: formatted.path }, 'unexpected error while executing an operation');
@@ -119,7 +118,11 @@ function operationLogPlugin(metrics: Metrics): ApolloServerPlugin<GatewayContext
 }
 
 /** Request errors that GraphQL over HTTP answers with 200 when the response is `application/json`. */
-const DOCUMENT_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+const DOCUMENT_ERROR_CODES = new Set<unknown>([
+  ErrorCode.GRAPHQL_PARSE_FAILED,
+  ErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ErrorCode.BAD_USER_INPUT,
+]);
 
 /**
  * GraphQL over HTTP: a client that accepts only the legacy `application/json` gets 200 for parse,
@@ -132,7 +135,7 @@ function legacyJsonStatusPlugin(): ApolloServerPlugin<GatewayContext> {
       return {
         async willSendResponse({ response, errors }) {
           if (response.http.status !== 400 || !errors?.length) return;
-          if (!errors.every((e) => DOCUMENT_ERROR_CODES.has(String(e.extensions.code)))) return;
+          if (!errors.every((e) => DOCUMENT_ERROR_CODES.has(e.extensions.code))) return;
           const accept = request.http?.headers.get('accept');
           const preferred = accept
             ? new Negotiator({ headers: { accept } }).mediaType(['application/json', 'application/graphql-response+json'])
@@ -176,6 +179,21 @@ function staleDataPlugin(): ApolloServerPlugin<GatewayContext> {
           if (ageMs === undefined || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           result.extensions = { ...result.extensions, staleData: staleDataExtension(ageMs) };
+        },
+      };
+    },
+  };
+}
+
+/** Warnings the resolvers left on the context (a deprecated input ignored, …) go in `extensions.warnings`. */
+function warningsPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single' || contextValue.warnings.length === 0) return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, warnings: contextValue.warnings };
         },
       };
     },
@@ -226,6 +244,7 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Gateway
         },
       },
       legacyJsonStatusPlugin(),
+      warningsPlugin(),
     ],
   });
 }

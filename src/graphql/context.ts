@@ -30,6 +30,21 @@ export interface GatewayContext {
   staleData: { ageMs: number | undefined };
   /** Over WebSocket: the bytes its socket may have waiting, shared by the socket's subscriptions. */
   queueBudget: QueueBudget | undefined;
+  /**
+   * A fresh context for one event of a subscription: the same caller, request id and bus, with a new
+   * deadline, new DataLoaders and new upstream clients, so that no event runs out of the time or
+   * reads the data of the subscription's start or of another event.
+   */
+  forEvent(): GatewayContext;
+  /** Told to the caller in the response's `extensions.warnings` (over HTTP), e.g. a deprecated input ignored. */
+  warnings: ResponseWarning[];
+}
+
+/** Something the caller should know although the operation succeeded. */
+export interface ResponseWarning {
+  message: string;
+  /** Path of the argument concerned, from the field's arguments. */
+  field: string[];
 }
 
 /** The upstream APIs, created per operation so their DataLoader caches never outlive it. */
@@ -49,8 +64,6 @@ export interface UpstreamSettings {
    * undefined when the gateway cannot tell (then schedules are cached briefly instead).
    */
   siteOfInstance: ((instanceId: string) => string | undefined) | undefined;
-  /** false: no DataLoader batching (benchmark baseline only). */
-  batch?: boolean;
   fetch?: typeof fetch;
   /** Largest Wix answer read, before and after decompression (WIX_MAX_RESPONSE_BYTES); default 8 MiB. */
   maxResponseBytes?: number;
@@ -68,7 +81,7 @@ export type ContextFactory = (input: ContextInput) => GatewayContext;
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-/** The one context builder (STYLE.md habit 5), shared by the HTTP endpoint and graphql-ws. */
+/** The one context builder, shared by the HTTP endpoint and graphql-ws (and made again for each subscription event). */
 export function createContextFactory(
   logger: Logger,
   upstream: UpstreamSettings,
@@ -80,7 +93,8 @@ export function createContextFactory(
 ): ContextFactory {
   // One transport for every operation: a client is made per operation, its connections are not.
   const transport = transportFor(upstream.baseUrl, upstream.fetch, upstream.maxResponseBytes);
-  return ({ requestId: offered, caller, onSlowConsumer, queueBudget }) => {
+  const create: ContextFactory = (input) => {
+    const { requestId: offered, caller, onSlowConsumer, queueBudget } = input;
     const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
     const deadline = Date.now() + guard.settings.deadlineMs;
     // The logger and the upstream clients are made on first use: a subscriber whose events need no
@@ -98,18 +112,19 @@ export function createContextFactory(
       maxQueuedEvents,
       staleData: { ageMs: undefined },
       queueBudget,
+      warnings: [],
+      forEvent: () => create({ ...input, requestId }),
       get wix() {
         if (wix) return wix;
         const site = upstream.siteFor(caller);
         const http = new WixHttpClient({
-          baseUrl: upstream.baseUrl,
+          transport,
           credentials: upstream.credentialsFor(caller),
           guard,
           metrics,
           deadline,
           logger: context.logger,
           requestId,
-          transport,
           access: {
             site,
             budget: policy.budget,
@@ -122,7 +137,6 @@ export function createContextFactory(
         wix = {
           externalCalendars: new ExternalCalendarsApi(http, policy.ttls),
           schedules: new SchedulesApi(http, {
-            batch: upstream.batch ?? true,
             replica: policy.replica ? { replica: policy.replica, site } : undefined,
           }),
         };
@@ -131,4 +145,5 @@ export function createContextFactory(
     };
     return context;
   };
+  return create;
 }

@@ -3,6 +3,7 @@ import {
   execute,
   getVariableValues,
   GraphQLError,
+  OperationTypeNode,
   printSchema,
   type DocumentNode,
   type ExecutionResult,
@@ -53,7 +54,7 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
         executor: async ({ document, operationName, operation, request, context }) => {
           // Apollo leaves `operation` unset when the document names no runnable operation.
           const runnable = operation as typeof operation | undefined;
-          if (!runnable || runnable.operation === 'subscription') {
+          if (!runnable || runnable.operation === OperationTypeNode.SUBSCRIPTION) {
             return execute({ schema, document, operationName, contextValue: context, variableValues: request.variables });
           }
           const variables = getVariableValues(schema, runnable.variableDefinitions ?? [], request.variables ?? {}, {

@@ -8,11 +8,11 @@ export const BODY_UNREADABLE = 'The request body could not be read.';
 export const INTERNAL_ERROR = 'Internal server error.';
 
 /** The JSON text of a GraphQL-style error body, for failures outside GraphQL execution (bad JSON, too large, …). */
-export function graphQLStyleErrorBody(message: string, code: string): string {
+export function graphQLStyleErrorBody(message: string, code: ErrorCode): string {
   return JSON.stringify({ errors: [{ message, extensions: { code } }] });
 }
 
-export function sendGraphQLStyleError(res: Response, status: number, message: string, code: string): void {
+export function sendGraphQLStyleError(res: Response, status: number, message: string, code: ErrorCode): void {
   res.status(status).type('application/json').send(graphQLStyleErrorBody(message, code));
 }
 

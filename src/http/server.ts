@@ -86,7 +86,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const app = express();
   app.disable('x-powered-by');
   const metrics = options.metrics ?? createMetrics();
-  metrics.watch(bus);
   // POST /webhooks/wix is taken off the server before express (see webhookEndpoint).
   const webhooks = webhookEndpoint({
     verifier: options.webhookVerifier,
@@ -139,6 +138,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     rateLimiter,
     sharedExecution: config.limits.wsSharedExecution,
   });
+  metrics.watch(bus, () => webSockets.sharedStats());
   const apollo = createApolloServer({
     schema,
     httpServer,
@@ -153,7 +153,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     executor: config.executor,
   });
   await apollo.start();
-  metrics.watch(bus, () => webSockets.sharedStats());
   let stopping = false;
 
   app.get('/healthz', (_req, res) => {

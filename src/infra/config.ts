@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The environment, validated once at start-up. A bad value stops the process with a message that
- * names the variable (ARCHITECTURE.md, runtime contract).
+ * names the variable (the README's configuration table lists every one).
  */
 
 const bool = z
@@ -162,8 +162,6 @@ export interface Config {
   host: string;
   logLevel: string;
   wix: WixMode;
-  /** Per-call timeout; kept beside `resilience` for the callers that only need it. */
-  wixTimeoutMs: number;
   /** Largest Wix answer read, before and after decompression; past it the call fails. */
   wixMaxResponseBytes: number;
   resilience: Resilience;
@@ -274,7 +272,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     wix,
-    wixTimeoutMs: e.WIX_TIMEOUT_MS,
     wixMaxResponseBytes: e.WIX_MAX_RESPONSE_BYTES,
     resilience: {
       timeoutMs: e.WIX_TIMEOUT_MS,

@@ -1,38 +1,75 @@
 import { GraphQLError } from 'graphql';
 
+/** A code of the gateway's own making (or Apollo Server's, for the request itself). */
+const own = { wix: false } as const;
+/** A Wix application code a client may receive, with the message the gateway shows for it. */
+const wix = <M extends string>(message: M) => ({ wix: true, message }) as const;
+
 /**
- * The gateway's error vocabulary. Every failure a client can see is one of these codes, in
- * `extensions.code` of a GraphQL error or in `UserError.code` of a mutation payload. Upstream
- * failures are converted into these once, in the Wix HTTP client; nothing from an upstream body
- * reaches a client unless it was chosen to.
+ * The gateway's error vocabulary, closed: every code a client can receive, in `extensions.code` of a
+ * GraphQL error or in `UserError.code` of a mutation payload, is a key here, and the README's
+ * "Errors" table lists exactly these keys (a test checks both). Upstream failures are converted
+ * into these once, in the Wix HTTP client; nothing from an upstream body reaches a client unless it
+ * was chosen to. Adding a code is one line here and one row in the README.
  */
-export const ErrorCode = {
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  BAD_REQUEST: 'BAD_REQUEST',
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  NOT_FOUND: 'NOT_FOUND',
-  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
-  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
-  UPSTREAM_INVALID_RESPONSE: 'UPSTREAM_INVALID_RESPONSE',
-  UPSTREAM_RATE_LIMITED: 'UPSTREAM_RATE_LIMITED',
-  /** Wix refused the gateway's own credentials (401): a configuration problem, not the caller's. */
-  UPSTREAM_UNAUTHENTICATED: 'UPSTREAM_UNAUTHENTICATED',
-  /** Wix does not allow the gateway's credentials to do this (403). */
-  UPSTREAM_FORBIDDEN: 'UPSTREAM_FORBIDDEN',
-  /** Wix refused the request with an application code outside the documented set. */
-  UPSTREAM_REFUSED: 'UPSTREAM_REFUSED',
-  /** The caller's token cannot be checked right now (the JWKS is down or slow): retry later. */
-  AUTH_UNAVAILABLE: 'AUTH_UNAVAILABLE',
-  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+const VOCABULARY = {
+  // Failures of a request (GraphQL errors).
+  UNAUTHENTICATED: own,
+  FORBIDDEN: own,
+  RATE_LIMITED: own,
+  BAD_REQUEST: own,
+  GRAPHQL_PARSE_FAILED: own,
+  GRAPHQL_VALIDATION_FAILED: own,
+  BAD_USER_INPUT: own,
+  OPERATION_RESOLUTION_FAILURE: own,
+  PERSISTED_QUERY_NOT_FOUND: own,
+  TOO_MANY_SUBSCRIPTIONS: own,
+  CURSOR_EXPIRED: own,
+  SLOW_CONSUMER: own,
+  EVENT_BUS_UNAVAILABLE: own,
+  AUTH_UNAVAILABLE: own,
+  UPSTREAM_UNAVAILABLE: own,
+  UPSTREAM_RATE_LIMITED: own,
+  UPSTREAM_INVALID_RESPONSE: own,
+  UPSTREAM_UNAUTHENTICATED: own,
+  UPSTREAM_FORBIDDEN: own,
+  UPSTREAM_REFUSED: own,
+  INTERNAL_SERVER_ERROR: own,
+  // Expected business failures of a mutation (user errors), and their Wix counterparts.
+  NOT_FOUND: own,
+  INVALID_ARGUMENT: own,
+  NOT_SUPPORTED_BY_PROVIDER: wix('The calendar provider does not support this.'),
+  BAD_CREDENTIALS: wix('The calendar account rejected the email or password.'),
+  PREMIUM_FEATURE_NOT_ENABLED: wix('This needs a Wix Premium plan.'),
+  CONNECTION_NOT_CONNECTED: wix('The connection is not connected.'),
+  CONNECTION_ALREADY_DISCONNECTED: wix('The connection is already disconnected.'),
+  SCHEDULE_REVISION_MISMATCH: wix('The schedule changed since it was read: read it again and retry with its current revision.'),
+  SCHEDULE_CANCELLED: wix('The schedule is cancelled and cannot be changed.'),
+  // A Wix 4xx without an application code, named as the Wix SDK names it (CONSTANT_CASE of the status text).
+  CONFLICT: wix('Wix refused the request (CONFLICT).'),
+  PRECONDITION_FAILED: wix('Wix refused the request (PRECONDITION_FAILED).'),
+  PRECONDITION_REQUIRED: wix('Wix refused the request (PRECONDITION_REQUIRED).'),
+} as const satisfies Record<string, { wix: false } | { wix: true; message: string }>;
+
+/** Every code a client can receive. */
+export type ErrorCode = keyof typeof VOCABULARY;
+/** The codes by name, for `ErrorCode.NOT_FOUND` rather than a string literal. */
+export const ErrorCode = Object.fromEntries(Object.keys(VOCABULARY).map((code) => [code, code])) as { readonly [C in ErrorCode]: C };
+/** The whole vocabulary, in the README's order. */
+export const ERROR_CODES = Object.keys(VOCABULARY) as readonly ErrorCode[];
+
+/** The Wix application codes that pass through to clients; any other Wix code is not shown as such. */
+export type WixApplicationCode = { [C in ErrorCode]: (typeof VOCABULARY)[C] extends { wix: true } ? C : never }[ErrorCode];
+
+export function isWixApplicationCode(code: string): code is WixApplicationCode {
+  return Object.hasOwn(VOCABULARY, code) && VOCABULARY[code as ErrorCode].wix;
+}
 
 /** Base class: a GraphQL error with a code, safe to show to a client as is. */
 export class GatewayError extends GraphQLError {
   constructor(
     message: string,
-    readonly code: string,
+    readonly code: ErrorCode,
     extensions: Record<string, unknown> = {},
   ) {
     super(message, { extensions: { ...extensions, code } });
@@ -56,7 +93,7 @@ export class UnauthenticatedError extends GatewayError {
 }
 
 export class ForbiddenError extends GatewayError {
-  /** `httpStatus`: the status Apollo answers with when this is thrown before execution (e.g. 403). */
+  /** `httpStatus`: the status Apollo answers with over HTTP (403 for a mutation without the write role). */
   constructor(message = 'Not allowed.', httpStatus?: number) {
     super(message, ErrorCode.FORBIDDEN, httpStatus ? { http: { status: httpStatus } } : {});
   }
@@ -65,7 +102,7 @@ export class ForbiddenError extends GatewayError {
 /** Too many requests from one caller: slow down. */
 export class RateLimitedError extends GatewayError {
   constructor(readonly retryAfterSeconds: number) {
-    super(`Too many requests: retry in ${retryAfterSeconds} s.`, 'RATE_LIMITED');
+    super(`Too many requests: retry in ${retryAfterSeconds} s.`, ErrorCode.RATE_LIMITED);
   }
 }
 
@@ -96,25 +133,6 @@ export class UpstreamRateLimitedError extends GatewayError {
   }
 }
 
-/** Wix answered 2xx with a body that does not match its contract. */
-export class UpstreamInvalidResponseError extends GatewayError {
-  constructor(message = 'Wix answered with an unexpected response.') {
-    super(message, ErrorCode.UPSTREAM_INVALID_RESPONSE);
-  }
-}
-
-/** A documented Wix application error (`details.applicationError.code`), e.g. NOT_SUPPORTED_BY_PROVIDER. */
-export class WixApplicationError extends GatewayError {
-  /** `message`: chosen by the gateway for the code; Wix's own description is never passed through. */
-  constructor(
-    readonly wixCode: string,
-    readonly httpStatus: number,
-    message: string,
-  ) {
-    super(message, wixCode);
-  }
-}
-
 /** Wix refused the gateway's credentials (401) or what they may do (403): never the caller's own codes. */
 export class UpstreamAuthError extends GatewayError {
   constructor(
@@ -132,6 +150,38 @@ export class UpstreamRefusedError extends GatewayError {
   }
 }
 
+/** The caller's token could not be checked (the key set is unreachable or too slow): 503, retry later. */
+export class AuthUnavailableError extends GatewayError {
+  constructor() {
+    super('Caller authentication is unavailable right now; try again later.', ErrorCode.AUTH_UNAVAILABLE);
+  }
+}
+
+/** The event bus (Redis) cannot answer right now, e.g. to replay after a cursor: retry later. */
+export class EventBusUnavailableError extends GatewayError {
+  constructor(message = 'The event log is not reachable right now; retry later.') {
+    super(message, ErrorCode.EVENT_BUS_UNAVAILABLE);
+  }
+}
+
+/** Wix answered 2xx with a body that does not match its contract. */
+export class UpstreamInvalidResponseError extends GatewayError {
+  constructor(message = 'Wix answered with an unexpected response.') {
+    super(message, ErrorCode.UPSTREAM_INVALID_RESPONSE);
+  }
+}
+
+/** A Wix application error (`details.applicationError.code`) of the closed set, e.g. NOT_SUPPORTED_BY_PROVIDER. */
+export class WixApplicationError extends GatewayError {
+  constructor(
+    readonly wixCode: WixApplicationCode,
+    readonly httpStatus: number,
+  ) {
+    // A message chosen by the gateway for the code; Wix's own description is never passed through.
+    super(VOCABULARY[wixCode].message, wixCode);
+  }
+}
+
 /** Wix refused the input (`details.validationError`, or a bare 400). */
 export class WixValidationError extends GatewayError {
   constructor(readonly fields: readonly (readonly string[])[]) {
@@ -142,23 +192,9 @@ export class WixValidationError extends GatewayError {
   }
 }
 
-/** The caller's token could not be checked (the key set is unreachable or too slow): 503, retry later. */
-export class AuthUnavailableError extends GatewayError {
-  constructor() {
-    super('Caller authentication is unavailable right now; try again later.', ErrorCode.AUTH_UNAVAILABLE);
-  }
-}
-
 /** A resume cursor the event log no longer covers: query again, then subscribe without `since`. */
 export class CursorExpiredError extends GatewayError {
   constructor(message = 'The cursor is older than the event log holds: query the current state again, then subscribe without `since`.') {
-    super(message, 'CURSOR_EXPIRED');
-  }
-}
-
-/** The event bus (Redis) cannot answer right now, e.g. to replay after a cursor: retry later. */
-export class EventBusUnavailableError extends GatewayError {
-  constructor(message = 'The event log is not reachable right now; retry later.') {
-    super(message, 'EVENT_BUS_UNAVAILABLE');
+    super(message, ErrorCode.CURSOR_EXPIRED);
   }
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 const ID_MAX = 200;
 const id = (name: string) => z.string().min(1, `${name} cannot be empty.`).max(ID_MAX, `${name} has at most ${ID_MAX} characters.`);
 
-/** `connectByOAuth` arguments, exactly the Connect By OAuth body (WIX-API.md §1.1 #4). */
+/** `connectByOAuth` arguments, exactly the Connect By OAuth body (docs/wix-contract.md §1.1 #4). */
 export const ConnectByOAuthArgs = z.object({
   providerId: id('providerId'),
   scheduleId: id('scheduleId'),

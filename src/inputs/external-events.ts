@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ListEventsFilter } from '../datasources/external-calendars.dto.js';
 
-/** List Events takes at most 100 `scheduleIds` and 100 `userIds` (WIX-API.md §1.4). */
+/** List Events takes at most 100 `scheduleIds` and 100 `userIds` (docs/wix-contract.md §1.4). */
 const IDS_MAX = 100;
 
 const instant = (name: string) =>

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { ScheduleStatus } from '../datasources/schedules.dto.js';
+import { ScheduleStatus, type SchedulePersonalFields } from '../datasources/schedules.dto.js';
+import { BadUserInputError } from '../infra/errors.js';
 import { withoutNulls as compact } from './compact.js';
 
-/** Field limits of the Schedules v3 object (WIX-API.md §2.3), checked before anything goes upstream. */
+/** Field limits of the Schedules v3 object (docs/wix-contract.md §2.3), checked before anything goes upstream. */
 const text = (label: string, min: number, max: number) =>
   z
     .string()
@@ -32,6 +33,19 @@ const ExtendedFields = z
   )
   .strict();
 
+const PermissionInput = z.object({
+  identity: z.object({ wixUserId: z.guid('wixUserId is the GUID of a Wix user.') }),
+  role: z.enum(['UNKNOWN_ROLE', 'WRITER', 'COMMENTER']),
+});
+
+/** A schedule has at most one permission (Wix's limit on `permissions`). */
+const Permissions = z.array(PermissionInput).max(1, 'A schedule has at most one permission.');
+
+/** `participantNotification` of Update and Cancel Schedule. */
+const ParticipantNotificationInput = z
+  .object({ notifyParticipants: z.boolean().nullish(), message: text('message', 1, 5_000).nullish() })
+  .transform(compact);
+
 /** GraphQL `UpdateScheduleInput` → the `schedule` of the Update Schedule body: id, revision and what changes. */
 export const UpdateScheduleInput = z
   .object({
@@ -45,10 +59,16 @@ export const UpdateScheduleInput = z
     defaultCapacity: z.number().int().min(0, 'defaultCapacity cannot be negative.').max(2_147_483_647).nullish(),
     defaultConferencingDetails: ConferencingDetailsInput.transform(compact).nullish(),
     extendedFields: ExtendedFields.nullish(),
+    permissions: Permissions.nullish(),
   })
   .transform(compact);
 
-/** On create, conferencing details need their type and both URLs (WIX-API.md §2.3). */
+/** GraphQL `updateSchedule` arguments → the Update Schedule body `{ schedule, participantNotification? }`. */
+export const UpdateScheduleArgs = z
+  .object({ schedule: UpdateScheduleInput, participantNotification: ParticipantNotificationInput.nullish() })
+  .transform(compact);
+
+/** On create, conferencing details need their type and both URLs (docs/wix-contract.md §2.3). */
 const requiredUrl = (label: string) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? `${label} is required with defaultConferencingDetails.` : undefined) })
@@ -58,14 +78,6 @@ const NewConferencingDetailsInput = ConferencingDetailsInput.extend({
   hostUrl: requiredUrl('hostUrl'),
   guestUrl: requiredUrl('guestUrl'),
 });
-
-const PermissionInput = z.object({
-  identity: z.object({ wixUserId: z.guid('wixUserId is the GUID of a Wix user.') }),
-  role: z.enum(['UNKNOWN_ROLE', 'WRITER', 'COMMENTER']),
-});
-
-/** Wix documents no limit for the key; 200 characters is plenty for a UUID or a request hash. */
-const IDEMPOTENCY_KEY_MAX = 200;
 
 /** GraphQL `createSchedule` arguments → the Create Schedule body `{ schedule, idempotencyKey? }`. */
 export const CreateScheduleArgs = z
@@ -81,11 +93,12 @@ export const CreateScheduleArgs = z
         defaultCapacity: z.number().int().min(0, 'defaultCapacity cannot be negative.').max(2_147_483_647).nullish(),
         defaultConferencingDetails: NewConferencingDetailsInput.transform(compact).nullish(),
         appId: z.guid('appId is the GUID of a Wix app.').nullish(),
-        permissions: z.array(PermissionInput).max(1, 'A schedule has at most one permission.').nullish(),
+        permissions: Permissions.nullish(),
         extendedFields: ExtendedFields.nullish(),
       })
       .transform(compact),
-    idempotencyKey: text('idempotencyKey', 1, IDEMPOTENCY_KEY_MAX).nullish(),
+    // Wix's idempotencyKey is a GUID: anything else would be refused upstream, so it is never sent.
+    idempotencyKey: z.guid('idempotencyKey is a GUID, for example a fresh UUID.').nullish(),
   })
   .transform(compact);
 
@@ -94,10 +107,7 @@ export const CancelScheduleArgs = z
   .object({
     id: z.string().min(1, 'id cannot be empty.').max(200),
     preserveFutureEventsWithParticipants: z.boolean().nullish(),
-    participantNotification: z
-      .object({ notifyParticipants: z.boolean().nullish(), message: text('message', 1, 5_000).nullish() })
-      .transform(compact)
-      .nullish(),
+    participantNotification: ParticipantNotificationInput.nullish(),
   })
   .transform(compact);
 
@@ -122,3 +132,18 @@ export const ScheduleListFilter = z
   })
   .strict();
 export type ScheduleListFilter = z.infer<typeof ScheduleListFilter>;
+
+/**
+ * Wix's `fields` of Get and Query Schedules from the two ways a query can ask for personal data:
+ * `includePersonalData: true` is PI_FIELDS, `personalFields` names the value; both at once is refused.
+ */
+export function personalFieldsOf(
+  includePersonalData: boolean | null | undefined,
+  personalFields: SchedulePersonalFields | null | undefined,
+): SchedulePersonalFields | undefined {
+  if (personalFields != null && includePersonalData != null) {
+    throw new BadUserInputError('Give includePersonalData or personalFields, not both.', ['personalFields']);
+  }
+  if (personalFields != null) return personalFields;
+  return includePersonalData ? 'PI_FIELDS' : undefined;
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { WixSyncConfigBody } from '../datasources/external-calendars.dto.js';
 import { withoutNulls } from './compact.js';
+import type { ResponseWarning } from '../graphql/context.js';
 
 /** Limits the gateway enforces before anything goes upstream; Wix documents none for calendars. */
 const CALENDAR_NAME_MAX = 200; // characters
@@ -41,7 +42,7 @@ const ExportTargetInput = z
   })
   .refine(exactlyOne, 'Give exactly one of primaryCalendar and dedicatedCalendar.');
 
-/** GraphQL `SyncConfigInput` → the exact Wix `syncConfig` body (WIX-API.md §1.3). */
+/** GraphQL `SyncConfigInput` → the exact Wix `syncConfig` body (docs/wix-contract.md §1.3). */
 export const SyncConfigInput = z
   .object({
     listEventFromCalendars: z.object({ enabled: z.boolean(), source: ImportSourceInput.nullish() }).nullish(),
@@ -59,7 +60,8 @@ export const SyncConfigInput = z
       if (source?.primaryCalendar) body.listEventFromCalendars.primaryCalendar = {};
       if (source?.calendars) {
         body.listEventFromCalendars.calendars = {
-          calendars: source.calendars.map((calendar) => withoutNulls(calendar)),
+          // Wix's Calendar is { id, name }: a deprecated `enabled` given here is dropped (see ignoredCalendarEnabled).
+          calendars: source.calendars.map(({ id, name }) => withoutNulls({ id, name })),
         };
       }
     }
@@ -72,3 +74,20 @@ export const SyncConfigInput = z
     }
     return body;
   });
+
+/** Where a deprecated `ExternalCalendarInput.enabled` was given: it is ignored, and the caller warned. */
+export function ignoredCalendarEnabled(syncConfig: {
+  listEventFromCalendars?: { source?: { calendars?: ReadonlyArray<{ enabled?: boolean | null }> | null } | null } | null;
+}): ResponseWarning[] {
+  const calendars = syncConfig.listEventFromCalendars?.source?.calendars ?? [];
+  return calendars.flatMap((calendar, index) =>
+    calendar.enabled == null
+      ? []
+      : [
+          {
+            message: 'ExternalCalendarInput.enabled is deprecated and ignored: set listEventFromCalendars.enabled for the whole list.',
+            field: ['syncConfig', 'listEventFromCalendars', 'source', 'calendars', String(index), 'enabled'],
+          },
+        ],
+  );
+}

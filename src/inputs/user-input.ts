@@ -3,7 +3,7 @@ import { BadUserInputError, ErrorCode } from '../infra/errors.js';
 
 /** A mutation's business-rule failure, reported as a `UserError` (never sent upstream). */
 export interface UserErrorData {
-  code: string;
+  code: ErrorCode;
   message: string;
   field: string[] | null;
 }

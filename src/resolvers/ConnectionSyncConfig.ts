@@ -2,6 +2,7 @@ import type {
   CalendarSelectionResolvers,
   DedicatedCalendarResolvers,
   ExportTargetResolvers,
+  ExternalCalendarResolvers,
   ImportSourceResolvers,
   ListEventFromCalendarsResolvers,
   PrimaryCalendarResolvers,
@@ -38,6 +39,11 @@ export const DedicatedCalendar: DedicatedCalendarResolvers = {
   dedicatedCalendar: () => true,
 };
 
+/** Each calendar carries the list's `enabled`: the deprecated `ExternalCalendar.enabled` answers it. */
 export const CalendarSelection: CalendarSelectionResolvers = {
-  calendars: ({ calendars }) => calendars?.calendars ?? [],
+  calendars: ({ calendars, enabled }) => (calendars?.calendars ?? []).map((calendar) => ({ ...calendar, listEnabled: enabled ?? false })),
+};
+
+export const ExternalCalendar: ExternalCalendarResolvers = {
+  enabled: ({ listEnabled }) => listEnabled ?? null,
 };

@@ -1,7 +1,7 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import { ConnectByCredentialsArgs, ConnectByOAuthArgs, DisconnectConnectionArgs } from '../inputs/connect.js';
-import { CancelScheduleArgs, CreateScheduleArgs, UpdateScheduleInput } from '../inputs/schedule.js';
-import { SyncConfigInput } from '../inputs/sync-config.js';
+import { CancelScheduleArgs, CreateScheduleArgs, UpdateScheduleArgs } from '../inputs/schedule.js';
+import { ignoredCalendarEnabled, SyncConfigInput } from '../inputs/sync-config.js';
 import { validateArgument, validateArguments } from '../inputs/user-input.js';
 import { payload } from './payload.js';
 
@@ -16,9 +16,10 @@ export const Mutation: MutationResolvers = {
     if (!input.ok) return { connection: null, userErrors: input.userErrors };
     return payload('connection', () => wix.externalCalendars.connectByCredentials(input.value));
   },
-  updateSyncConfig: (_, { connectionId, syncConfig }, { wix }) => {
+  updateSyncConfig: (_, { connectionId, syncConfig }, { wix, warnings }) => {
     const input = validateArgument(SyncConfigInput, 'syncConfig', syncConfig);
     if (!input.ok) return { connection: null, userErrors: input.userErrors };
+    warnings.push(...ignoredCalendarEnabled(syncConfig));
     return payload('connection', () => wix.externalCalendars.updateSyncConfig(connectionId, input.value));
   },
   disconnectConnection: (_, args, { wix }) => {
@@ -32,11 +33,12 @@ export const Mutation: MutationResolvers = {
     const { schedule = {}, idempotencyKey } = input.value;
     return payload('schedule', () => wix.schedules.create(schedule, idempotencyKey));
   },
-  updateSchedule: (_, { schedule }, { wix }) => {
-    const input = validateArgument(UpdateScheduleInput, 'schedule', schedule);
+  updateSchedule: (_, args, { wix }) => {
+    const input = validateArguments(UpdateScheduleArgs, args);
     if (!input.ok) return { schedule: null, userErrors: input.userErrors };
-    const { id, revision } = schedule;
-    return payload('schedule', () => wix.schedules.update({ ...input.value, id, revision }));
+    const { id, revision } = args.schedule;
+    const { participantNotification } = input.value;
+    return payload('schedule', () => wix.schedules.update({ ...input.value.schedule, id, revision }, participantNotification));
   },
   cancelSchedule: (_, args, { wix }) => {
     const input = validateArguments(CancelScheduleArgs, args);

@@ -4,7 +4,7 @@ import type { ExternalEventDto, ListEventsFilter } from '../datasources/external
 import { QUERY_PAGE_MAX } from '../datasources/schedules.js';
 import { withoutNulls } from '../inputs/compact.js';
 import { EventsWindow } from '../inputs/external-events.js';
-import { ScheduleListFilter } from '../inputs/schedule.js';
+import { personalFieldsOf, ScheduleListFilter } from '../inputs/schedule.js';
 import { parseArgument } from '../inputs/user-input.js';
 import { fetchPage, pageOfHeld, readAfter, readHeldAfter, readPageSize, type ListSpec } from './paging.js';
 
@@ -19,17 +19,22 @@ export const Query: QueryResolvers = {
   connection: (_, { id }, { wix }) => wix.externalCalendars.getConnection(id),
   connections: (_, { scheduleIds, partialFailure }, { wix }) => wix.externalCalendars.listConnections({ scheduleIds, partialFailure }),
   providers: (_, __, { wix }) => wix.externalCalendars.listProviders(),
-  schedule: (_, { id, includePersonalData }, { wix }) => wix.schedules.get(id, { personalData: includePersonalData }),
+  schedule: (_, { id, includePersonalData, personalFields }, { wix }) =>
+    wix.schedules.get(id, { personalFields: personalFieldsOf(includePersonalData, personalFields) }),
 
-  schedules: async (_, { filter, first, after, includePersonalData }, { wix }) => {
+  schedules: async (_, { filter, first, after, includePersonalData, personalFields: asked }, { wix }) => {
+    const personalFields = personalFieldsOf(includePersonalData, asked);
     const size = readPageSize(first, SCHEDULES, SCHEDULES_FIRST);
     const held = readHeldAfter(SCHEDULES, after);
     if (held || (wix.schedules.replicated && (after === null || after === undefined))) {
       // The replica holds every schedule: the page costs Wix nothing (one call for personal data).
       const listFilter = held?.filter ?? parseArgument(ScheduleListFilter, 'filter', withoutNulls(filter ?? {}));
       const page = pageOfHeld(SCHEDULES, listFilter, await wix.schedules.list(listFilter), size, held?.afterId);
-      if (!includePersonalData) return page;
-      const personal = await wix.schedules.withPersonalData(page.edges.map((edge) => edge.node.id));
+      if (!personalFields) return page;
+      const personal = await wix.schedules.withPersonalData(
+        page.edges.map((edge) => edge.node.id),
+        personalFields,
+      );
       return { ...page, edges: page.edges.map((edge, index) => ({ ...edge, node: personal[index] ?? edge.node })) };
     }
     const position = readAfter(SCHEDULES, after) ?? {
@@ -37,7 +42,7 @@ export const Query: QueryResolvers = {
       skip: 0,
     };
     return fetchPage(SCHEDULES, position, size, async (page, limit) => {
-      const response = await wix.schedules.query({ ...page, limit, personalData: includePersonalData ?? false });
+      const response = await wix.schedules.query({ ...page, limit, personalFields });
       const next = response.pagingMetadata?.cursors?.next;
       return { items: response.schedules, nextCursor: next, hasNext: response.pagingMetadata?.hasNext ?? Boolean(next) };
     });

@@ -5,7 +5,7 @@ import type { UserErrorData } from '../inputs/user-input.js';
  * Runs a mutation's upstream call and shapes its payload: the result under `key`, or, for an
  * expected business failure (Wix application error, validation error, unknown entity), null and
  * `userErrors`. Anything else (upstream down, bad credentials) stays a GraphQL error. This is the
- * one place where mutation failures become data (ARCHITECTURE.md, decisions).
+ * one place where mutation failures become data (docs/architecture.md, decisions).
  */
 export async function payload<K extends string, T>(
   key: K,

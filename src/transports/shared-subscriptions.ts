@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Kind, getOperationAST, subscribe as graphqlSubscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { Kind, OperationTypeNode, getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { GatewayContext } from '../graphql/context.js';
 import { AsyncQueue } from '../bus/async-queue.js';
 import { SlowConsumerError } from '../bus/subscription.js';
+import { subscribeWithFreshContexts } from './per-event-context.js';
 
 /** Sockets written per turn of the event loop when one result goes to many subscribers. */
 const WRITE_BATCH = 512;
@@ -30,7 +31,7 @@ export function isShareable(
   variables: Record<string, unknown> | null | undefined,
 ): boolean {
   const operation = getOperationAST(document, operationName);
-  if (operation?.operation !== 'subscription') return false;
+  if (operation?.operation !== OperationTypeNode.SUBSCRIPTION) return false;
   return operation.selectionSet.selections.every(
     (selection) =>
       selection.kind === Kind.FIELD &&
@@ -91,14 +92,15 @@ export class SharedSubscriptions {
     return { streams: this.#shares.size, consumers };
   }
 
-  /** graphql-ws's `subscribe`: shared where registered, graphql-js's own otherwise. */
+  /** graphql-ws's `subscribe`: shared where registered, alone otherwise; either way a fresh context per event. */
   readonly subscribe = async (args: ExecutionArgs): Promise<SourceStream | ExecutionResult> => {
     const registered = this.#registered.get(args.contextValue as object);
-    if (registered === undefined) return graphqlSubscribe(args);
+    if (registered === undefined) return subscribeWithFreshContexts(args);
     const { key, sink } = registered;
     let share = this.#shares.get(key);
     if (!share) {
-      share = { source: graphqlSubscribe(args), consumers: new Map() };
+      // Each event runs on a fresh context made from the first subscriber's (same tenant: shares never mix tenants).
+      share = { source: subscribeWithFreshContexts(args), consumers: new Map() };
       this.#shares.set(key, share);
     }
     const source = await share.source;

@@ -18,7 +18,7 @@ import type { ContextFactory, GatewayContext } from '../graphql/context.js';
 import { assertCostWithin } from '../graphql/cost.js';
 import { callerKey, type CallerRateLimiter } from '../http/auth.js';
 import type { Metrics } from '../infra/metrics.js';
-import { AuthUnavailableError, GatewayError, UnauthenticatedError } from '../infra/errors.js';
+import { AuthUnavailableError, ErrorCode, GatewayError, UnauthenticatedError } from '../infra/errors.js';
 import { DocumentCache } from './document-cache.js';
 import { SharedSubscriptions, isShareable, type ResultSink } from './shared-subscriptions.js';
 import { CallerSockets, POLICY_VIOLATION, closeAtExpiry, closeSlowConsumer } from './socket-limits.js';
@@ -191,14 +191,16 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
         if (limited) return [limited];
         // graphql-ws has already reserved a slot for this operation: count it in.
         if (Object.keys(ctx.subscriptions).length > options.maxSubscriptionsPerSocket) {
-          return [new GatewayError(`At most ${options.maxSubscriptionsPerSocket} operations per socket.`, 'TOO_MANY_SUBSCRIPTIONS')];
+          return [
+            new GatewayError(`At most ${options.maxSubscriptionsPerSocket} operations per socket.`, ErrorCode.TOO_MANY_SUBSCRIPTIONS),
+          ];
         }
         const checked = documents.get(payload.query);
-        if ('parseError' in checked) return [new GatewayError(checked.parseError, 'GRAPHQL_PARSE_FAILED')];
+        if ('parseError' in checked) return [new GatewayError(checked.parseError, ErrorCode.GRAPHQL_PARSE_FAILED)];
         const { document, invalid } = checked;
         if (invalid.length > 0) {
           return invalid.map(
-            (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+            (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED } }),
           );
         }
         const operation = getOperationAST(document, payload.operationName);

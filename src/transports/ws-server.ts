@@ -126,7 +126,7 @@ export function serveGraphQLWs(
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (message: Buffer | ArrayBuffer | Buffer[]) => {
-            handle(String(message)).catch((error: unknown) => internalError(socket, error, 'WebSocket message handling failed'));
+            handle(messageText(message)).catch((error: unknown) => internalError(socket, error, 'WebSocket message handling failed'));
           }),
       },
       extra,
@@ -145,4 +145,10 @@ export function serveGraphQLWs(
       await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
     },
   };
+}
+
+/** A message's text: `ws` hands a Buffer, or for other binary types an ArrayBuffer or fragments. */
+function messageText(message: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Array.isArray(message)) return Buffer.concat(message).toString('utf8');
+  return (Buffer.isBuffer(message) ? message : Buffer.from(message)).toString('utf8');
 }

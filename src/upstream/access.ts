@@ -56,6 +56,7 @@ export async function createUpstreamAccess(options: {
       redis.disconnect();
       throw new Error(
         `REDIS_URL: cannot connect to Redis for the upstream budget (${error instanceof Error ? error.message : String(error)}).`,
+        { cause: error },
       );
     }
     budget = new RedisSiteBudget({ perMinute: policy.ratePerMinute }, redis);

@@ -3,7 +3,7 @@ import { ScheduleDto, ScheduleStatus } from '../datasources/schedules.dto.js';
 import type { ScheduleChange, ScheduleTopic } from '../bus/events.js';
 import type { JWTPayload } from 'jose';
 
-/** The schedule webhooks the gateway turns into subscriptions (WIX-API.md §2.4). */
+/** The schedule webhooks the gateway turns into subscriptions (docs/wix-contract.md §2.4). */
 export const SCHEDULE_EVENT_TYPES = {
   created: 'wix.calendar.v3.schedule_created',
   updated: 'wix.calendar.v3.schedule_updated',
@@ -123,7 +123,7 @@ export function parseWebhook(payload: JWTPayload, receivedAt: Date): ParsedWebho
   const entityId = event.entityId ?? schedule.id;
   if (entityId !== schedule.id) throw new WebhookShapeError(`${eventType}: entityId and schedule id differ`);
 
-  // An update to CANCELLED is a cancellation too (WIX-API.md §2.4: Wix may send only the update).
+  // An update to CANCELLED is a cancellation too (docs/wix-contract.md §2.4: Wix may send only the update).
   const topics: ScheduleTopic[] = topic === 'updated' && schedule.status === ScheduleStatus.CANCELLED ? ['updated', 'cancelled'] : [topic];
   return {
     kind: 'schedule',

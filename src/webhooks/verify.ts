@@ -25,8 +25,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Verifies the raw webhook body: one compact JWT signed RS256 by one of the configured keys, with
- * `exp` / `nbf` honoured when present, dated by `exp` or `iat` and no older than the dedupe window.
- * Issuer and audience are not checked: Wix sets none for webhooks.
+ * `exp` / `nbf` honoured when present, dated by `exp` or `iat` and no older than the dedupe window
+ * (docs/wix-contract.md §3.1). Issuer and audience are not checked: Wix sets none for webhooks.
  *
  * A well-formed token goes the short way: its signature checked with `crypto.verify` (synchronous;
  * WebCrypto's job round trip costs several times the RSA operation itself), its claims read here.
@@ -46,15 +46,14 @@ export class WebhookVerifier {
   constructor(keys: readonly KeyObject[]) {
     this.#count = keys.length;
     this.#keys = Promise.all(
-      keys.map(
-        (key) =>
-          webcrypto.subtle.importKey(
-            'spki',
-            key.export({ type: 'spki', format: 'der' }),
-            { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-            false,
-            ['verify'],
-          ) as Promise<CryptoKey>,
+      keys.map((key) =>
+        webcrypto.subtle.importKey(
+          'spki',
+          key.export({ type: 'spki', format: 'der' }),
+          { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+          false,
+          ['verify'],
+        ),
       ),
     );
     const usable = keys.every(
@@ -101,7 +100,7 @@ export class WebhookVerifier {
       if (iat !== undefined && typeof iat !== 'number') return undefined;
       if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now)) return undefined;
       if (exp !== undefined && (typeof exp !== 'number' || exp <= now)) return undefined;
-      return claims as JWTPayload;
+      return claims;
     } catch {
       return undefined;
     }

@@ -1,28 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import type { BrowserContext, Locator, Page, WebSocketRoute } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_CONNECTION_IDS, DEMO_SCHEDULE_IDS } from '../../src/emulator/index.js';
-import { startTestApp } from '../helpers/app.js';
-import { chromiumOnDemand, exactly, offlineContext, watchProblems } from '../helpers/browser.js';
+import { exactly, offlineContext, watchProblems } from '../helpers/browser.js';
+import { appForFile, browserForFile } from '../helpers/suite.js';
 
 /** The acceptance: a rename in one page shows up in the other within a second. */
 const LIVE_WITHIN_MS = 1_000;
 const SCREENSHOT = 'test-artifacts/demo.png';
 
-let app: Awaited<ReturnType<typeof startTestApp>>;
-const chromium = chromiumOnDemand();
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
-afterAll(async () => {
-  await chromium.close();
-  await app?.close();
-});
+const app = appForFile();
+const { chromium, contexts } = browserForFile();
 
 interface DemoPage {
   page: Page;
@@ -152,12 +140,13 @@ describe('the live demo page at /demo', { timeout: 60_000 }, () => {
       beforeLoad: (context) =>
         context.routeWebSocket(/\/graphql$/, (socket) => {
           if (!online) {
-            socket.close({ code: 1001, reason: 'offline' });
+            // The page sees the close at once; the route's own promise is of no interest here.
+            void socket.close({ code: 1001, reason: 'offline' });
             return;
           }
           const server = socket.connectToServer();
           socket.onMessage((message) => {
-            sent.push(JSON.parse(String(message)));
+            sent.push(JSON.parse(String(message)) as (typeof sent)[number]);
             server.send(message);
           });
           // Closing the page's side closes the gateway's side too.

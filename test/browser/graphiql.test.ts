@@ -1,24 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_SCHEDULE_IDS } from '../../src/emulator/index.js';
-import { startTestApp } from '../helpers/app.js';
-import { chromiumOnDemand, offlineContext, watchProblems } from '../helpers/browser.js';
+import { offlineContext, watchProblems } from '../helpers/browser.js';
+import { appForFile, browserForFile } from '../helpers/suite.js';
 
-let app: Awaited<ReturnType<typeof startTestApp>>;
-const chromium = chromiumOnDemand();
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
-afterAll(async () => {
-  await chromium.close();
-  await app?.close();
-});
+const app = appForFile();
+const { chromium, contexts } = browserForFile();
 
 /** /graphiql on an operation, in a browser that can reach the gateway and nothing else. */
 async function openGraphiQL(query: string): Promise<{ page: Page; problems: string[]; blocked: string[] }> {
@@ -26,7 +14,7 @@ async function openGraphiQL(query: string): Promise<{ page: Page; problems: stri
   contexts.push(context);
   const page = await context.newPage();
   const problems = watchProblems(page);
-  await page.goto(`${app.gateway.url}/graphiql?${new URLSearchParams({ query })}`);
+  await page.goto(`${app.gateway.url}/graphiql?${new URLSearchParams({ query }).toString()}`);
   await page.locator('.graphiql-container').waitFor();
   // The schema is loaded (introspection over HTTP) once the documentation explorer can open.
   await page.locator('.graphiql-execute-button').waitFor();

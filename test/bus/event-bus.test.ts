@@ -22,7 +22,7 @@ const at = (position: number, eventId = `e${position}`): BusEvent => ({
 
 async function take(iterator: AsyncIterableIterator<BusEvent>, count: number): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < count; i += 1) ids.push((await iterator.next()).value.eventId);
+  for (let i = 0; i < count; i += 1) ids.push(((await iterator.next()).value as BusEvent).eventId);
   return ids;
 }
 
@@ -73,7 +73,10 @@ describe('a replay longer than a subscriber may have waiting', () => {
       ids.push(...(await take(iterator, Math.min(7, 1_300 - ids.length))));
       // Bursts larger than may wait arrive during the replay: they are read from the log instead.
       if (published < 1_300)
-        for (const end = published + 15; published < end;) ((published += 1), await bus.publish(change(`e${published}`, `s${published}`)));
+        for (const end = published + 15; published < end;) {
+          published += 1;
+          await bus.publish(change(`e${published}`, `s${published}`));
+        }
     }
     expect(ids).toEqual(Array.from({ length: 1_300 }, (_, i) => `e${i + 1}`));
     // Never more than what may wait read at once, however far behind the cursor was.
@@ -137,21 +140,16 @@ describe('in-memory bus', () => {
 });
 
 describe('in-memory bus at the capacity of its dedupe store', () => {
-  /** Microseconds per publish of `count` new events, each for its own schedule. */
-  async function publishing(bus: MemoryEventBus, from: number, count: number): Promise<number> {
-    const started = performance.now();
-    for (let i = from; i < from + count; i += 1) await bus.publish(change(`evt-${i}`, `s-${i % 5_000}`, String(i + 1)));
-    return ((performance.now() - started) * 1_000) / count;
-  }
-
-  it('publishes about as fast when full (evicting the oldest id each time) as before', async () => {
-    const bus = new MemoryEventBus({ dedupeCapacity: 50_000 });
-    await publishing(bus, 0, 20_000); // warm-up
-    const belowCapacity = await publishing(bus, 20_000, 20_000);
-    await publishing(bus, 40_000, 40_000);
-    const atCapacity = await publishing(bus, 80_000, 40_000);
-    expect(bus.earlyEvictions()).toBe(70_000);
-    // Before, finding the oldest id walked over every id deleted since V8 last compacted the Map.
-    expect(atCapacity).toBeLessThan(Math.max(3 * belowCapacity, 5));
-  }, 60_000);
+  // How fast it publishes when full is measured in bench/, not asserted here: this checks what it forgets.
+  it('forgets the oldest event ids first, one per new event, and keeps the newest', async () => {
+    const bus = new MemoryEventBus({ dedupeCapacity: 1_000 });
+    for (let i = 0; i < 2_500; i += 1) await bus.publish(change(`evt-${i}`, `s-${i}`));
+    expect(bus.earlyEvictions()).toBe(1_500);
+    // The newest 1,000 ids are still known: a redelivery of one is a duplicate.
+    expect((await bus.publish(change('evt-2499', 's-2499'))).verdict).toBe('duplicate');
+    expect((await bus.publish(change('evt-1500', 's-1500'))).verdict).toBe('duplicate');
+    // The older ones were forgotten, the oldest first: a redelivery of one is taken as new.
+    expect((await bus.publish(change('evt-1499', 's-1499'))).verdict).toBe('accepted');
+    expect((await bus.publish(change('evt-0', 's-0'))).verdict).toBe('accepted');
+  });
 });

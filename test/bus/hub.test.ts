@@ -51,7 +51,7 @@ describe('LocalHub', () => {
     });
     for (let n = 1; n <= 50; n += 1) await bus.publish(change(`other-${n}`, n));
     await bus.publish(change('watched', 1));
-    expect((await stream.next()).value?.entityId).toBe('watched');
+    expect(((await stream.next()).value as BusEvent | undefined)?.entityId).toBe('watched');
     expect(asked).toEqual(['watched']);
     await stream.return?.();
     expect(bus.listenerCount()).toBe(0);

@@ -1,10 +1,10 @@
 import { pino } from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { startApp } from '../../src/app/start.js';
 import { loadConfig } from '../../src/infra/config.js';
-import { startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fake-upstream.js';
+import { type RecordedRequest } from '../helpers/fake-upstream.js';
 import { wixConnection, wixSchedule } from '../helpers/fixtures.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
 /** The fake Wix: 60 connections over 30 schedules, plus one connection whose schedule is cancelled and one whose schedule is gone. */
 const scheduleIds = Array.from({ length: 30 }, (_, i) => `sched-${i}`);
@@ -36,19 +36,8 @@ function answer(request: RecordedRequest) {
 }
 
 let currentConnections: unknown[] = connections;
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream(answer);
-  gateway = await startTestGateway({ upstreamUrl: upstream.url });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
+const { upstream, gateway } = gatewayOverFakeUpstream({ handler: answer });
 beforeEach(() => {
-  upstream.requests.length = 0;
   currentConnections = connections;
 });
 
@@ -141,30 +130,11 @@ describe('a fresh cache per operation', () => {
   });
 });
 
-describe('batching off (the benchmark baseline)', () => {
-  it('asks Get Schedule once per distinct schedule', async () => {
-    const naive = await startTestGateway({ upstreamUrl: upstream.url, batch: false });
-    upstream.handle((request) => {
-      const match = /^\/calendar\/v3\/schedules\/([^/]+)$/.exec(request.path);
-      return match?.[1] ? { body: { schedule: wixSchedule(match[1]) } } : answer(request);
-    });
-    try {
-      currentConnections = connections;
-      const result = await naive.graphql('{ connections { connections { schedule { id } } } }');
-      expect(result.errors).toBeUndefined();
-      expect(upstream.requests.filter((r) => r.path.startsWith('/calendar/v3/schedules/'))).toHaveLength(30);
-    } finally {
-      upstream.handle(answer);
-      await naive.close();
-    }
-  });
-});
-
-describe('startApp: upstream batching can be switched off (the N+1 baseline of the benchmarks)', () => {
+describe('startApp: the wired gateway batches schedules by id', () => {
   const READ = '{ connections { connections { id schedule { id } } } }';
 
-  async function schedulesCallsOf(options: Parameters<typeof startApp>[2]) {
-    const app = await startApp(loadConfig({ PORT: '0', EMULATOR_PORT: '0', LOG_LEVEL: 'silent' }), pino({ level: 'silent' }), options);
+  async function schedulesCallsOf() {
+    const app = await startApp(loadConfig({ PORT: '0', EMULATOR_PORT: '0', LOG_LEVEL: 'silent' }), pino({ level: 'silent' }));
     try {
       const response = await fetch(`${app.gateway.url}/graphql`, {
         method: 'POST',
@@ -181,13 +151,8 @@ describe('startApp: upstream batching can be switched off (the N+1 baseline of t
   }
 
   it('batches by default: one Query Schedules for every schedule of the page', async () => {
-    const { scheduleIds, calls } = await schedulesCallsOf(undefined);
+    const { scheduleIds, calls } = await schedulesCallsOf();
     expect(scheduleIds.size).toBeGreaterThan(1);
     expect(calls).toEqual(['POST /calendar/v3/schedules/query']);
-  });
-
-  it('with upstreamBatching: false, reads each schedule with its own Get Schedule', async () => {
-    const { scheduleIds, calls } = await schedulesCallsOf({ upstreamBatching: false });
-    expect(calls.sort()).toEqual([...scheduleIds].map((id) => `GET /calendar/v3/schedules/${id}`).sort());
   });
 });

@@ -4,7 +4,14 @@ import { gzipSync, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { fetchTransport, nodeTransport, UpstreamTimeout, type Transport, type TransportRequest } from '../../src/datasources/transport.js';
+import {
+  fetchTransport,
+  nodeTransport,
+  transportFor,
+  UpstreamTimeout,
+  type Transport,
+  type TransportRequest,
+} from '../../src/datasources/transport.js';
 import { UpstreamGuard } from '../../src/datasources/resilience.js';
 import { ApiKeyCredentials, WixHttpClient } from '../../src/datasources/wix-http.js';
 import { createMetrics } from '../../src/infra/metrics.js';
@@ -175,14 +182,13 @@ describe('the Wix client', () => {
   };
   const clientWith = (fetchImpl?: typeof fetch) =>
     new WixHttpClient({
-      baseUrl: `${baseUrl}/`,
+      transport: transportFor(`${baseUrl}/`, fetchImpl),
       credentials: new ApiKeyCredentials('key', 'site'),
       guard: new UpstreamGuard(RESILIENCE, pino({ level: 'silent' })),
       metrics: createMetrics(),
       deadline: Date.now() + RESILIENCE.deadlineMs,
       logger: pino({ level: 'silent' }),
       access: unlimitedAccess(),
-      ...(fetchImpl && { fetch: fetchImpl }),
     });
   const request = { endpoint: 'things.get', method: 'GET', path: '/things', query: { ids: ['a', 'b'] } } as const;
 
@@ -213,7 +219,7 @@ describe('the Wix client', () => {
   it('calls Wix through the fetch it is handed', async () => {
     const urls: string[] = [];
     const spy: typeof fetch = (input, init) => {
-      urls.push(String(input));
+      urls.push(input instanceof Request ? input.url : input.toString());
       return fetch(input, init);
     };
     answer = (_req, res) => res.end('{"n":2}');

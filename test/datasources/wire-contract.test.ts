@@ -1,22 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { startFakeUpstream } from '../helpers/fake-upstream.js';
 import { wixConnection, wixSchedule } from '../helpers/fixtures.js';
-import { startTestGateway, TEST_API_KEY, TEST_SITE_ID, type TestGateway } from '../helpers/gateway.js';
+import { startTestGateway, TEST_API_KEY, TEST_SITE_ID } from '../helpers/gateway.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  gateway = await startTestGateway({ upstreamUrl: upstream.url });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
-beforeEach(() => {
-  upstream.requests.length = 0;
-});
+const { upstream, gateway } = gatewayOverFakeUpstream();
 
 describe('API-key mode: every call carries the Wix headers', () => {
   it('sends the raw key as Authorization, the site id and the request id', async () => {
@@ -78,14 +66,14 @@ describe('Query.connection (Get Connection)', () => {
     expect(result.data).toEqual({ connection: { calendarType: 'UNDEFINED', status: 'UNDEFINED' } });
   });
 
-  it('resolves a calendar selection with the calendars Wix echoes', async () => {
+  it('resolves a calendar selection with the calendars Wix echoes, each enabled as its list is', async () => {
     upstream.handle(() => ({
       body: {
         connection: wixConnection('c1', 's1', {
           syncConfig: {
             listEventFromCalendars: {
               enabled: false,
-              calendars: { calendars: [{ id: 'cal-1', name: 'Work', enabled: true }, { id: 'cal-2' }] },
+              calendars: { calendars: [{ id: 'cal-1', name: 'Work' }, { id: 'cal-2' }] },
             },
             syncToCalendar: { enabled: false, primaryCalendar: {} },
           },
@@ -104,8 +92,8 @@ describe('Query.connection (Get Connection)', () => {
             source: {
               __typename: 'CalendarSelection',
               calendars: [
-                { id: 'cal-1', name: 'Work', enabled: true },
-                { id: 'cal-2', name: null, enabled: null },
+                { id: 'cal-1', name: 'Work', enabled: false },
+                { id: 'cal-2', name: null, enabled: false },
               ],
             },
           },

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from 'graphql-ws';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_APP_ID, DEFAULT_INSTANCE_ID, DEMO_CONNECTION_IDS, DEMO_SCHEDULE_IDS, createWebhookJwt } from '../../src/emulator/index.js';
 import { DEV_WEBHOOK_PRIVATE_KEY_PEM } from '../../src/emulator/dev-webhook-key.js';
-import { startTestApp } from '../helpers/app.js';
-import { connect, subscribe, waitFor } from '../helpers/ws-client.js';
+import { subscribe, waitFor } from '../helpers/ws-client.js';
+import { appWithClientForFile } from '../helpers/suite.js';
 
-let app: Awaited<ReturnType<typeof startTestApp>>;
-let client: Client;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  client = connect(`${app.gateway.url.replace('http', 'ws')}/graphql`);
-});
-afterAll(async () => {
-  await client.dispose();
-  await app.close();
-});
+const { app, client } = appWithClientForFile();
 
 interface ScheduleRead {
   schedule: { id: string; name: string; revision: string; status: string } | null;

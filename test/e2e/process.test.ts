@@ -28,7 +28,11 @@ function run(env: Record<string, string>) {
       } catch {
         // kept in `lines`; the test asserts every line is JSON
       }
-      for (const waiter of [...waiters]) if (waiter.test(record)) waiters.splice(waiters.indexOf(waiter), 1) && waiter.resolve(record);
+      for (const waiter of [...waiters]) {
+        if (!waiter.test(record)) continue;
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(record);
+      }
     }
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from 'graphql-ws';
-import { startTestApp } from '../helpers/app.js';
-import { connect, subscribe, waitFor } from '../helpers/ws-client.js';
+import { describe, expect, it } from 'vitest';
+import { subscribe, waitFor } from '../helpers/ws-client.js';
+import { appWithClientForFile } from '../helpers/suite.js';
 
 /**
  * Every ```graphql block of the README, in order: the docs must work against the emulator as
@@ -35,17 +34,7 @@ function read(data: unknown, path: readonly string[]): unknown {
   );
 }
 
-let app: Awaited<ReturnType<typeof startTestApp>>;
-let client: Client;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  client = connect(`${app.gateway.url.replace('http', 'ws')}/graphql`);
-});
-afterAll(async () => {
-  await client.dispose();
-  await app.close();
-});
+const { app, client } = appWithClientForFile();
 
 describe('the README examples work against a fresh emulator as written', () => {
   it('has examples', () => {

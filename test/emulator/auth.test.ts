@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SCHEDULE_IDS, startEmulator, type Emulator, type Schedule } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import { DEMO_SCHEDULE_IDS, type Schedule } from '../../src/emulator/index.js';
 import { applicationErrorCode, call, type WixErrorBody } from '../helpers/emulator.js';
+import { emulatorForFile } from '../helpers/suite.js';
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ rateLimitPerMinute: 0 });
-});
-
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = emulatorForFile();
 
 interface TokenResponse {
   access_token: string;

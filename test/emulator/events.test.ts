@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEMO_CONNECTION_IDS,
-  DEMO_SCHEDULE_IDS,
-  DEMO_USER_IDS,
-  PROVIDER_IDS,
-  startEmulator,
-  type Emulator,
-  type ExternalEvent,
-} from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import { DEMO_CONNECTION_IDS, DEMO_SCHEDULE_IDS, DEMO_USER_IDS, PROVIDER_IDS, type ExternalEvent } from '../../src/emulator/index.js';
 import { call, violatedFields, type WixResponse } from '../helpers/emulator.js';
+import { emulatorForFile } from '../helpers/suite.js';
 
 const EVENTS = '/bookings/v2/external-calendars/events';
 const DAY_MS = 86_400_000;
@@ -19,7 +12,7 @@ interface EventsBody {
   failedProviderIds?: string[];
 }
 
-let emulator: Emulator;
+const emulator = emulatorForFile();
 const now = Date.now();
 const from = new Date(now - 7 * DAY_MS).toISOString();
 const to = new Date(now + 7 * DAY_MS).toISOString();
@@ -31,14 +24,6 @@ function listEvents(query: string): Promise<WixResponse<EventsBody>> {
 function window(extra = ''): string {
   return `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}${extra}`;
 }
-
-beforeAll(async () => {
-  emulator = await startEmulator({ rateLimitPerMinute: 0 });
-});
-
-afterAll(async () => {
-  await emulator.close();
-});
 
 describe('List Events', () => {
   it('returns events sorted by start, all overlapping the window', async () => {

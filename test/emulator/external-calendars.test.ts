@@ -1,27 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DEMO_CALENDAR_PASSWORD,
   DEMO_CONNECTION_IDS,
   DEMO_SCHEDULE_IDS,
   PROVIDER_IDS,
-  startEmulator,
   type Calendar,
   type Connection,
-  type Emulator,
   type Provider,
 } from '../../src/emulator/index.js';
 import { applicationErrorCode, call, violatedFields } from '../helpers/emulator.js';
+import { emulatorForFile } from '../helpers/suite.js';
 
 const BASE = '/bookings/v2/external-calendars';
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ rateLimitPerMinute: 0 });
-});
-
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = emulatorForFile();
 
 describe('List Providers', () => {
   it('lists Google, Apple and Microsoft with their features', async () => {

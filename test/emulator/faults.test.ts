@@ -1,24 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER_IDS, startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import { PROVIDER_IDS } from '../../src/emulator/index.js';
 import { applicationErrorCode, call } from '../helpers/emulator.js';
+import { emulatorForFile } from '../helpers/suite.js';
 
 const PROVIDERS = '/bookings/v2/external-calendars/providers';
 const CONNECTIONS = '/bookings/v2/external-calendars/connections';
 const LATENCY_MS = 150;
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ rateLimitPerMinute: 0 });
-});
-
-afterAll(async () => {
-  await emulator.close();
-});
-
-afterEach(() => {
-  emulator.faults.clear();
-});
+const emulator = emulatorForFile();
 
 describe('fault injection', () => {
   it('answers the injected status with a Wix error body', async () => {

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BUSINESS_SCHEDULE_EXTERNAL_ID,
-  DEMO_SCHEDULE_IDS,
-  WIX_BOOKINGS_APP_ID,
-  startEmulator,
-  type Emulator,
-  type Schedule,
-} from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import { BUSINESS_SCHEDULE_EXTERNAL_ID, DEMO_SCHEDULE_IDS, WIX_BOOKINGS_APP_ID, type Schedule } from '../../src/emulator/index.js';
 import { applicationErrorCode, call, violatedFields, type WixResponse } from '../helpers/emulator.js';
+import { emulatorForFile } from '../helpers/suite.js';
 
 const SCHEDULES = '/calendar/v3/schedules';
 
@@ -16,15 +10,7 @@ interface QueryBody {
   pagingMetadata: { count: number; cursors: { next: string | null; prev: string | null }; hasNext: boolean };
 }
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ rateLimitPerMinute: 0 });
-});
-
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = emulatorForFile();
 
 function query(body: unknown): Promise<WixResponse<QueryBody>> {
   return call<QueryBody>(emulator, 'POST', `${SCHEDULES}/query`, { body });
@@ -167,12 +153,20 @@ describe('Create Schedule', () => {
   });
 
   it('returns the same schedule for a repeated idempotencyKey without creating a second', async () => {
-    const key = 'create-once-7c1e';
+    const key = '7c1e5a2b-3d4f-4a6b-8c9d-0e1f2a3b4c5d';
     const countBefore = emulator.store.defaultTenant.schedules.size;
     const first = await create({ name: 'Idempotent' }, key);
     const second = await create({ name: 'Idempotent' }, key);
     expect(second.body.schedule.id).toBe(first.body.schedule.id);
     expect(emulator.store.defaultTenant.schedules.size).toBe(countBefore + 1);
+  });
+
+  it('answers 400 for an idempotencyKey that is not a GUID, as Wix does, and creates nothing', async () => {
+    const countBefore = emulator.store.defaultTenant.schedules.size;
+    const response = await create({ name: 'Keyed' }, 'create-once-7c1e');
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body)).toContain('idempotencyKey');
+    expect(emulator.store.defaultTenant.schedules.size).toBe(countBefore);
   });
 
   it('answers 400 listing every field that breaks its limits', async () => {

@@ -9,7 +9,14 @@ const schema = createSchema();
 /** What graphql-armor's cost limit finds for a document (its literals only). */
 function armorCost(query: string): number {
   let found = Number.NaN;
-  const rule = costLimitRule({ maxCost: Number.MAX_SAFE_INTEGER, onAccept: [(_context, { n }) => (found = n)] }) as ValidationRule;
+  const rule = costLimitRule({
+    maxCost: Number.MAX_SAFE_INTEGER,
+    onAccept: [
+      (_context, { n }) => {
+        found = n;
+      },
+    ],
+  }) as ValidationRule;
   validate(schema, parse(query), [rule]);
   return found;
 }

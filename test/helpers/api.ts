@@ -35,7 +35,7 @@ export function wixEvent(index: number, overrides: Record<string, unknown> = {})
   };
 }
 
-/** A Wix error body (WIX-API.md §4.3) with an application error code. */
+/** A Wix error body (docs/wix-contract.md §4.3) with an application error code. */
 export function applicationError(status: number, code: string) {
   return { status, body: { message: 'from Wix', details: { applicationError: { code, description: 'Wix internal words', data: {} } } } };
 }

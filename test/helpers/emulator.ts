@@ -12,7 +12,7 @@ export interface WixResponse<T> {
   body: T;
 }
 
-/** The error body of WIX-API.md §4.3, both shapes. */
+/** The error body of docs/wix-contract.md §4.3, both shapes. */
 export interface WixErrorBody {
   message: string;
   details: {

@@ -7,23 +7,13 @@ import { MemoryEventBus } from '../../src/bus/memory-bus.js';
 import { startGateway, type Gateway } from '../../src/http/server.js';
 import { WebhookVerifier } from '../../src/webhooks/verify.js';
 import { createAuthenticator, type Authenticator } from '../../src/auth/authenticator.js';
-import type { Limits, Resilience, UpstreamPolicy } from '../../src/infra/config.js';
+import { loadConfig, type Limits, type Resilience, type UpstreamPolicy } from '../../src/infra/config.js';
 
-/** The defaults of the configuration table. */
-export const DEFAULT_LIMITS: Limits = {
-  depth: 15,
-  cost: 5_000,
-  aliases: 30,
-  tokens: 2_000,
-  directives: 50,
-  ratePerMinute: 0,
-  wsMaxSubscriptions: 100,
-  wsMaxQueuedEvents: 1_000,
-  wsMaxSocketsPerCaller: 10,
-  wsMaxBufferedBytes: 2 * 1_024 * 1_024,
-  wsDocumentCacheBytes: 8 * 1_024 * 1_024,
-  wsSharedExecution: true,
-};
+/** The configuration's own defaults (what an empty environment gives), so a test runs on what production runs on. */
+const DEFAULTS = loadConfig({});
+
+/** No budget and no cache: each read is one upstream call, as the wire-contract tests expect. */
+export const UNCACHED: UpstreamPolicy = { ...DEFAULTS.upstream, ratePerMinute: 0, cache: false };
 
 export const TEST_API_KEY = 'test-api-key';
 export const TEST_SITE_ID = '0c4a5a3e-8d5f-4a49-9a57-0e7c4f3a1b2d';
@@ -33,7 +23,6 @@ export interface TestGatewayOptions {
   apiKey?: string;
   siteId?: string;
   timeoutMs?: number;
-  batch?: boolean;
   logger?: Logger;
   sandbox?: boolean;
   introspection?: boolean;
@@ -61,21 +50,11 @@ export interface TestGatewayOptions {
   webhookBodyTimeoutMs?: number;
 }
 
-/** No budget and no cache: each read is one upstream call, as the wire-contract tests expect. */
-export const UNCACHED: UpstreamPolicy = {
-  ratePerMinute: 0,
-  cache: false,
-  cacheTtlMs: 10_000,
-  providersTtlMs: 600_000,
-  staleMs: 600_000,
-  cacheMaxBytes: 64 * 1_024 * 1_024,
-  replicaResyncMs: 300_000,
-};
-
 export interface GraphQLResult<T = Record<string, unknown>> {
   status: number;
   data?: T | null;
   errors?: Array<{ message: string; path?: string[]; extensions?: { code?: string } & Record<string, unknown> }>;
+  extensions?: Record<string, unknown>;
 }
 
 export interface TestGateway extends Gateway {
@@ -107,18 +86,14 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       sandbox: options.sandbox ?? true,
       introspection: options.introspection ?? true,
       corsOrigins: options.corsOrigins,
-      limits: { ...DEFAULT_LIMITS, ...options.limits },
+      // Tests send many requests from one address: no per-caller rate limit unless a test sets one.
+      limits: { ...DEFAULTS.limits, ratePerMinute: 0, ...options.limits },
       resilience: {
-        timeoutMs: options.timeoutMs ?? 2_000,
-        maxAttempts: 3,
-        breakerFailureRatio: 0.5,
-        breakerWindowMs: 10_000,
-        breakerMinCalls: 10,
-        breakerHalfOpenMs: 10_000,
-        deadlineMs: 15_000,
+        ...DEFAULTS.resilience,
+        ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
         ...options.resilience,
       },
-      bodyLimitBytes: 1_024 * 1_024,
+      bodyLimitBytes: DEFAULTS.bodyLimitBytes,
       instanceId: options.instanceId,
       executor: options.executor ?? 'jit',
       metricsPort: undefined,
@@ -132,7 +107,6 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       credentialsFor: options.credentialsFor ?? (() => apiKey),
       siteFor: (caller) => (options.credentialsFor ? (caller.tenant ?? '') : (options.siteId ?? TEST_SITE_ID)),
       siteOfInstance: options.siteOfInstance,
-      batch: options.batch ?? true,
       ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
     },
   });

@@ -1,4 +1,5 @@
 import type { UpstreamAccess } from '../../src/datasources/wix-http.js';
+import type { UpstreamAccessPolicy } from '../../src/upstream/access.js';
 import { MemorySiteBudget } from '../../src/upstream/budget.js';
 import { UpstreamCache } from '../../src/upstream/cache.js';
 import { MemoryGenerations } from '../../src/upstream/generations.js';
@@ -11,4 +12,10 @@ export function unlimitedAccess(site = 'site'): UpstreamAccess {
     cache: new UpstreamCache({ ttlMs: 0, staleMs: 0, maxBytes: 1_048_576 }, new MemoryGenerations(), { count: () => undefined }),
     onStale: () => undefined,
   };
+}
+
+/** The process-wide side of the same: no budget, no cache, no replica. */
+export function noUpstreamPolicy(): UpstreamAccessPolicy {
+  const { budget, cache } = unlimitedAccess();
+  return { budget, cache, replica: undefined, ttls: { defaultMs: 0, providersMs: 0 }, close: () => Promise.resolve() };
 }

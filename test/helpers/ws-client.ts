@@ -41,7 +41,7 @@ export function subscribe(client: Client, query: string, variables?: Record<stri
     {
       next: deliver,
       error: (error) => {
-        if (Array.isArray(error)) deliver({ errors: error } as Result);
+        if (Array.isArray(error)) deliver({ errors: error });
         settle(error);
       },
       complete: () => settle(undefined),

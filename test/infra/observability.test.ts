@@ -1,39 +1,25 @@
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../../src/auth/authenticator.js';
-import { DEMO_SCHEDULE_IDS, PROVIDER_IDS, startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { DEMO_SCHEDULE_IDS, PROVIDER_IDS } from '../../src/emulator/index.js';
 import { captureLogs } from '../helpers/log-capture.js';
-import { postWebhook, scheduleEnvelope, signedWebhook, testKeys, type TestKeys } from '../helpers/webhooks.js';
+import { postWebhook, scheduleEnvelope, signedWebhook } from '../helpers/webhooks.js';
 import { startTestApp } from '../helpers/app.js';
+import { gatewayOverEmulator } from '../helpers/suite.js';
 
 const SECRET = 'observability-test-secret-long-enough!!';
 const PASSWORD = 'Sup3r-Secret-Passw0rd!';
 const logs = captureLogs('info');
-let emulator: Emulator;
-let gateway: TestGateway;
-let keys: TestKeys;
+const { emulator, gateway, keys } = gatewayOverEmulator({
+  logger: logs.logger,
+  authenticator: createAuthenticator({ kind: 'jwt', secret: SECRET, tenantClaim: 'instanceId' }),
+});
 let bearer: string;
-
 beforeAll(async () => {
-  keys = await testKeys();
-  emulator = await startEmulator({ rateLimitPerMinute: 0 });
-  gateway = await startTestGateway({
-    upstreamUrl: emulator.url,
-    apiKey: emulator.apiKey,
-    siteId: emulator.siteId,
-    logger: logs.logger,
-    webhookKeys: [keys.publicKey],
-    authenticator: createAuthenticator({ kind: 'jwt', secret: SECRET, tenantClaim: 'instanceId' }),
-  });
   bearer = await new SignJWT({ instanceId: emulator.instanceId, roles: ['calendar:write'] })
     .setProtectedHeader({ alg: 'HS256' })
     .setExpirationTime('1h')
     .sign(new TextEncoder().encode(SECRET));
-});
-afterAll(async () => {
-  await gateway.close();
-  await emulator.close();
 });
 
 async function graphql(query: string, variables?: Record<string, unknown>, requestId?: string) {

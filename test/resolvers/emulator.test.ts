@@ -278,13 +278,16 @@ describe('schedules: create, read with personal data, cancel', () => {
 
   it('creates once per idempotency key, lists it, cancels it once, and then refuses to change it', async () => {
     const input = { name: 'Pop-up boxing', timeZone: 'Europe/Berlin', businessTimeZoneEnabled: false, defaultCapacity: 8 };
-    const created = await app.graphql<{ createSchedule: { schedule: { id: string } } }>(CREATE, { s: input, key: 'boxing-1' });
+    const created = await app.graphql<{ createSchedule: { schedule: { id: string } } }>(CREATE, {
+      s: input,
+      key: '9d3f6a2c-4b1e-4f7a-8c2d-5e6f7a8b9c0d',
+    });
     expect(created.data?.createSchedule).toMatchObject({
       schedule: { name: 'Pop-up boxing', status: 'ACTIVE', revision: '1', timeZone: 'Europe/Berlin', defaultCapacity: 8 },
       userErrors: [],
     });
     const id = created.data?.createSchedule.schedule.id ?? '';
-    const repeated = await app.graphql(CREATE, { s: input, key: 'boxing-1' });
+    const repeated = await app.graphql(CREATE, { s: input, key: '9d3f6a2c-4b1e-4f7a-8c2d-5e6f7a8b9c0d' });
     expect(repeated.data).toMatchObject({ createSchedule: { schedule: { id } } });
 
     const listed = await app.graphql('query($ids: [ID!]) { schedules(filter: { ids: $ids }) { edges { node { id name } } } }', {

@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { describe, expect, it } from 'vitest';
 import { wixConnection, wixSchedule } from '../helpers/fixtures.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import {
   APPLE,
   GOOGLE,
@@ -14,29 +12,17 @@ import {
   wixEvent,
   wixProvider,
 } from '../helpers/api.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
 /**
- * The 14 upstream endpoints (WIX-API.md §5), each reached through its GraphQL operation: the exact
+ * The 14 upstream endpoints (docs/wix-contract.md §5), each reached through its GraphQL operation: the exact
  * request Wix receives (method, path, raw query string, body, headers), and at least one failure.
  */
 
 const EC = '/bookings/v2/external-calendars';
 const SCHEDULES = '/calendar/v3/schedules';
 
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  gateway = await startTestGateway({ upstreamUrl: upstream.url, resilience: ONE_ATTEMPT });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
-beforeEach(() => {
-  upstream.requests.length = 0;
-});
+const { upstream, gateway } = gatewayOverFakeUpstream({ resilience: ONE_ATTEMPT });
 
 const USER_ERRORS = 'userErrors { code message field }';
 
@@ -413,6 +399,29 @@ describe('10. Get Schedule: Query.schedule', () => {
     });
   });
 
+  it('asks for OWN_PI_FIELDS with personalFields, on schedule and schedules', async () => {
+    upstream.handle((request) =>
+      request.method === 'GET'
+        ? { body: { schedule: wixSchedule('s1') } }
+        : { body: { schedules: [wixSchedule('s1')], pagingMetadata: { count: 1, cursors: {}, hasNext: false } } },
+    );
+    const result = await gateway.graphql(`{
+      schedule(id: "s1", personalFields: OWN_PI_FIELDS) { id }
+      schedules(first: 5, personalFields: OWN_PI_FIELDS) { edges { node { id } } }
+    }`);
+    expect(result.errors).toBeUndefined();
+    expect(wire(upstream.requests).sort((a, b) => a.method.localeCompare(b.method))).toEqual([
+      { method: 'GET', path: `${SCHEDULES}/s1`, query: 'fields=OWN_PI_FIELDS', body: undefined },
+      { method: 'POST', path: `${SCHEDULES}/query`, query: '', body: { query: { cursorPaging: { limit: 5 } }, fields: ['OWN_PI_FIELDS'] } },
+    ]);
+  });
+
+  it('refuses includePersonalData and personalFields together, and sends nothing', async () => {
+    const result = await gateway.graphql('{ schedule(id: "s1", includePersonalData: true, personalFields: PI_FIELDS) { id } }');
+    expect(upstream.requests).toEqual([]);
+    expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  });
+
   it('answers null for a 404', async () => {
     upstream.handle(() => ({ status: 404, body: { message: 'Not Found' } }));
     const result = await gateway.graphql('{ schedule(id: "gone", includePersonalData: true) { id } }');
@@ -513,14 +522,14 @@ describe('12. Create Schedule: Mutation.createSchedule', () => {
 
   it('POSTs /calendar/v3/schedules with the schedule (nulls left out) and the idempotency key', async () => {
     upstream.handle(() => ({ body: { schedule: wixSchedule('new-1', { name: 'Noa — Pilates', revision: '1' }) } }));
-    const result = await gateway.graphql(CREATE, { schedule, key: 'req-7f3a' });
+    const result = await gateway.graphql(CREATE, { schedule, key: '3b241101-e2bb-4255-8caf-4136c566a962' });
     const { address: _address, ...location } = schedule.defaultLocation;
     expect(wire(upstream.requests)).toEqual([
       {
         method: 'POST',
         path: SCHEDULES,
         query: '',
-        body: { schedule: { ...schedule, defaultLocation: location }, idempotencyKey: 'req-7f3a' },
+        body: { schedule: { ...schedule, defaultLocation: location }, idempotencyKey: '3b241101-e2bb-4255-8caf-4136c566a962' },
       },
     ]);
     expectWixHeaders(upstream.requests[0], { body: true });
@@ -533,6 +542,19 @@ describe('12. Create Schedule: Mutation.createSchedule', () => {
     upstream.handle(() => ({ body: { schedule: wixSchedule('new-2') } }));
     await gateway.graphql(CREATE, { schedule: { name: 'Plain' } });
     expect(upstream.requests.map((r) => r.body)).toEqual([{ schedule: { name: 'Plain' } }]);
+  });
+
+  it('refuses an idempotencyKey that is not a GUID as a user error, and sends nothing', async () => {
+    const result = await gateway.graphql(CREATE, { schedule: { name: 'Plain' }, key: 'pop-up-boxing-2026' });
+    expect(upstream.requests).toEqual([]);
+    expect(result.data).toEqual({
+      createSchedule: {
+        schedule: null,
+        userErrors: [
+          { code: 'INVALID_ARGUMENT', message: 'idempotencyKey is a GUID, for example a fresh UUID.', field: ['idempotencyKey'] },
+        ],
+      },
+    });
   });
 
   it('reports a Wix validation error as INVALID_ARGUMENT with the field Wix named', async () => {
@@ -563,6 +585,52 @@ describe('13. Update Schedule: Mutation.updateSchedule', () => {
     ]);
     expectWixHeaders(upstream.requests[0], { body: true });
     expect(result.data).toEqual({ updateSchedule: { schedule: { id: 's1', name: 'Renamed', revision: '4' }, userErrors: [] } });
+  });
+
+  it('sends the participant notification and the permissions when given', async () => {
+    upstream.handle(() => ({ body: { schedule: wixSchedule('s1', { revision: '4' }) } }));
+    const result = await gateway.graphql(`mutation {
+      updateSchedule(
+        schedule: { id: "s1", revision: "3", permissions: [{ identity: { wixUserId: "f83e377e-2f67-4c18-943e-f9cfc1761776" }, role: COMMENTER }] }
+        participantNotification: { notifyParticipants: true, message: "New host" }
+      ) { schedule { id revision } ${USER_ERRORS} }
+    }`);
+    expect(wire(upstream.requests)).toEqual([
+      {
+        method: 'PATCH',
+        path: `${SCHEDULES}/s1`,
+        query: '',
+        body: {
+          schedule: {
+            id: 's1',
+            revision: '3',
+            permissions: [{ identity: { wixUserId: 'f83e377e-2f67-4c18-943e-f9cfc1761776' }, role: 'COMMENTER' }],
+          },
+          participantNotification: { notifyParticipants: true, message: 'New host' },
+        },
+      },
+    ]);
+    expect(result.data).toEqual({ updateSchedule: { schedule: { id: 's1', revision: '4' }, userErrors: [] } });
+  });
+
+  it('refuses a second permission or an empty notification message as user errors, and sends nothing', async () => {
+    const permission = '{ identity: { wixUserId: "f83e377e-2f67-4c18-943e-f9cfc1761776" }, role: WRITER }';
+    const result = await gateway.graphql(`mutation {
+      updateSchedule(
+        schedule: { id: "s1", revision: "3", permissions: [${permission}, ${permission}] }
+        participantNotification: { message: "" }
+      ) { schedule { id } ${USER_ERRORS} }
+    }`);
+    expect(upstream.requests).toEqual([]);
+    expect(result.data).toEqual({
+      updateSchedule: {
+        schedule: null,
+        userErrors: [
+          { code: 'INVALID_ARGUMENT', message: 'A schedule has at most one permission.', field: ['schedule', 'permissions'] },
+          { code: 'INVALID_ARGUMENT', message: 'message needs at least 1 character.', field: ['participantNotification', 'message'] },
+        ],
+      },
+    });
   });
 
   it.each([

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ExternalCalendarsApi } from '../../src/datasources/external-calendars.js';
 import type { WixHttpClient, WixRequest } from '../../src/datasources/wix-http.js';
-import { startFakeUpstream, type FakeReply, type FakeUpstream, type RecordedRequest } from '../helpers/fake-upstream.js';
+import { type FakeReply, type RecordedRequest } from '../helpers/fake-upstream.js';
 import { wixConnection } from '../helpers/fixtures.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { APPLE, GOOGLE, ONE_ATTEMPT, applicationError, codes, wixProvider } from '../helpers/api.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
 /** Connection.provider and Connection.calendars: per operation, no N+1 for providers, bounded fan-out for calendars. */
 
@@ -25,19 +25,8 @@ function answer(request: RecordedRequest): FakeReply | Promise<FakeReply> {
   return { body: { connection: wixConnection(id, 's1') } };
 }
 
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream(answer);
-  gateway = await startTestGateway({ upstreamUrl: upstream.url, resilience: ONE_ATTEMPT });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
+const { upstream, gateway } = gatewayOverFakeUpstream({ handler: answer, resilience: ONE_ATTEMPT });
 beforeEach(() => {
-  upstream.requests.length = 0;
   connections = [];
   calendarReply = (request) => ({ body: { calendars: calendarsOf(request.path.split('/').at(-2) ?? '') } });
 });

@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
 import { APPLE, GOOGLE, ONE_ATTEMPT } from '../helpers/api.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
 /**
  * Mutation input that breaks a documented limit is answered with `userErrors` (INVALID_ARGUMENT,
  * with the path from the mutation's arguments) and never sent to Wix.
  */
 
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream(() => ({ status: 500, body: { message: 'the test expected no call' } }));
-  gateway = await startTestGateway({ upstreamUrl: upstream.url, resilience: ONE_ATTEMPT });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
-beforeEach(() => {
-  upstream.requests.length = 0;
+const { upstream, gateway } = gatewayOverFakeUpstream({
+  handler: () => ({ status: 500, body: { message: 'the test expected no call' } }),
+  resilience: ONE_ATTEMPT,
 });
 
 interface Payload {
@@ -142,8 +131,8 @@ describe('createSchedule checks the documented field limits', () => {
   });
 
   it.each([
-    ['an empty idempotency key', '', 'idempotencyKey needs at least 1 character.'],
-    ['a 201-character idempotency key', 'k'.repeat(201), 'idempotencyKey has at most 200 characters.'],
+    ['an empty idempotency key', '', 'idempotencyKey is a GUID, for example a fresh UUID.'],
+    ['an idempotency key that is not a GUID', 'pop-up-boxing-2026', 'idempotencyKey is a GUID, for example a fresh UUID.'],
   ])('refuses %s', async (_name, key, message) => {
     const errors = await userErrorsOf(CREATE, 'createSchedule', { s: { name: 'ok' }, key });
     expect(errors).toEqual([{ code: 'INVALID_ARGUMENT', message, field: ['idempotencyKey'] }]);

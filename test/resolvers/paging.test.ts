@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fake-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { type RecordedRequest } from '../helpers/fake-upstream.js';
 import { wixSchedule } from '../helpers/fixtures.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { ONE_ATTEMPT, codes, wixEvent } from '../helpers/api.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
 /**
  * Relay paging over Wix's page cursors, against a fake Wix that pages a fixed list of 7 schedules
@@ -41,21 +41,8 @@ function answer(request: RecordedRequest) {
   return { status: 404, body: {} };
 }
 
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream(answer);
-  // The page-size rules themselves: a page of 1,000 events costs more than the default LIMIT_COST.
-  gateway = await startTestGateway({ upstreamUrl: upstream.url, resilience: ONE_ATTEMPT, limits: { cost: 50_000 } });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
-beforeEach(() => {
-  upstream.requests.length = 0;
-});
+// The page-size rules themselves: a page of 1,000 events costs more than the default LIMIT_COST.
+const { upstream, gateway } = gatewayOverFakeUpstream({ handler: answer, resilience: ONE_ATTEMPT, limits: { cost: 50_000 } });
 
 interface Connection {
   edges: Array<{ node: { id?: string; start?: string }; cursor: string }>;

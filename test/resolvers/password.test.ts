@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeReply, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { type FakeReply, type RecordedRequest } from '../helpers/fake-upstream.js';
 import { wixConnection } from '../helpers/fixtures.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { APPLE, ONE_ATTEMPT, applicationError } from '../helpers/api.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
 /** connectByCredentials carries a calendar password: it goes to Wix and nowhere else, whatever happens. */
 
@@ -15,17 +15,16 @@ const CONNECT = `mutation($email: String!, $password: String!) {
 }`;
 
 let reply: FakeReply = { body: {} };
-let upstream: FakeUpstream;
-let gateway: TestGateway;
 const logs = captureLogs('trace');
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream(() => reply);
-  gateway = await startTestGateway({ upstreamUrl: upstream.url, logger: logs.logger, resilience: ONE_ATTEMPT });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
+/** Every request Wix received in this file (the fixture forgets them between tests). */
+const sentToWix: RecordedRequest[] = [];
+const { gateway } = gatewayOverFakeUpstream({
+  handler: (request) => {
+    sentToWix.push(request);
+    return reply;
+  },
+  logger: logs.logger,
+  resilience: ONE_ATTEMPT,
 });
 
 describe('the password of connectByCredentials is never logged nor echoed', () => {
@@ -54,9 +53,9 @@ describe('the password of connectByCredentials is never logged nor echoed', () =
   });
 
   it('did send it to Wix, in the body only', () => {
-    const sent = upstream.requests.filter((request) => (request.body as { password?: string } | undefined)?.password === PASSWORD);
+    const sent = sentToWix.filter((request) => (request.body as { password?: string } | undefined)?.password === PASSWORD);
     expect(sent.length).toBeGreaterThan(0);
-    for (const request of upstream.requests) {
+    for (const request of sentToWix) {
       expect(request.query).not.toContain(PASSWORD);
       expect(JSON.stringify(request.headers)).not.toContain(PASSWORD);
     }

@@ -1,10 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { wixConnection } from '../helpers/fixtures.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-
-let upstream: FakeUpstream;
-let gateway: TestGateway;
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
 const MUTATION = `mutation Update($id: ID!, $config: SyncConfigInput!) {
   updateSyncConfig(connectionId: $id, syncConfig: $config) {
@@ -27,16 +23,8 @@ function echo() {
   });
 }
 
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  gateway = await startTestGateway({ upstreamUrl: upstream.url });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
+const { upstream, gateway } = gatewayOverFakeUpstream();
 beforeEach(() => {
-  upstream.requests.length = 0;
   echo();
 });
 
@@ -49,13 +37,8 @@ describe('updateSyncConfig sends exactly the Wix body for each one-of member', (
     ],
     [
       'import from chosen calendars',
-      { listEventFromCalendars: { enabled: true, source: { calendars: [{ id: 'cal-1', name: 'Work', enabled: true }, { id: 'cal-2' }] } } },
-      {
-        listEventFromCalendars: {
-          enabled: true,
-          calendars: { calendars: [{ id: 'cal-1', name: 'Work', enabled: true }, { id: 'cal-2' }] },
-        },
-      },
+      { listEventFromCalendars: { enabled: true, source: { calendars: [{ id: 'cal-1', name: 'Work' }, { id: 'cal-2' }] } } },
+      { listEventFromCalendars: { enabled: true, calendars: { calendars: [{ id: 'cal-1', name: 'Work' }, { id: 'cal-2' }] } } },
     ],
     [
       'export to the primary calendar',
@@ -101,7 +84,7 @@ describe('updateSyncConfig sends exactly the Wix body for each one-of member', (
           syncConfig: {
             listEventFromCalendars: {
               enabled: true,
-              source: { __typename: 'CalendarSelection', calendars: [{ id: 'cal-9', name: 'Team', enabled: null }] },
+              source: { __typename: 'CalendarSelection', calendars: [{ id: 'cal-9', name: 'Team', enabled: true }] },
             },
             syncToCalendar: { enabled: true, target: { __typename: 'PrimaryCalendar' } },
           },
@@ -109,6 +92,73 @@ describe('updateSyncConfig sends exactly the Wix body for each one-of member', (
         userErrors: [],
       },
     });
+  });
+});
+
+describe('the deprecated ExternalCalendarInput.enabled', () => {
+  it('is never sent to Wix: a calendar is { id, name }, and the caller is warned in extensions', async () => {
+    const result = await gateway.graphql(MUTATION, {
+      id: 'conn-1',
+      config: {
+        listEventFromCalendars: {
+          enabled: true,
+          source: {
+            calendars: [
+              { id: 'cal-1', name: 'Work', enabled: false },
+              { id: 'cal-2', name: 'Home' },
+            ],
+          },
+        },
+      },
+    });
+    expect(upstream.requests.map((r) => r.body)).toEqual([
+      {
+        connectionId: 'conn-1',
+        syncConfig: {
+          listEventFromCalendars: {
+            enabled: true,
+            calendars: {
+              calendars: [
+                { id: 'cal-1', name: 'Work' },
+                { id: 'cal-2', name: 'Home' },
+              ],
+            },
+          },
+        },
+      },
+    ]);
+    expect(result.data).toMatchObject({ updateSyncConfig: { userErrors: [] } });
+    expect(result.extensions).toEqual({
+      warnings: [
+        {
+          message: expect.stringContaining('deprecated and ignored') as unknown,
+          field: ['syncConfig', 'listEventFromCalendars', 'source', 'calendars', '0', 'enabled'],
+        },
+      ],
+    });
+  });
+
+  it('is deprecated with a reason, on input and output', async () => {
+    const result = await gateway.graphql<Record<string, { fields?: unknown; inputFields?: unknown }>>(`{
+      output: __type(name: "ExternalCalendar") { fields(includeDeprecated: true) { name isDeprecated deprecationReason } }
+      input: __type(name: "ExternalCalendarInput") { inputFields(includeDeprecated: true) { name isDeprecated deprecationReason } }
+    }`);
+    const enabled = {
+      name: 'enabled',
+      isDeprecated: true,
+      deprecationReason: expect.stringContaining('ListEventFromCalendars') as unknown,
+    };
+    expect(result.data?.output?.fields).toContainEqual(enabled);
+    expect(result.data?.input?.inputFields).toContainEqual(enabled);
+  });
+
+  it('answers no warning when it is not given', async () => {
+    const result = await gateway.graphql(MUTATION, {
+      id: 'conn-1',
+      config: { listEventFromCalendars: { enabled: true, source: { calendars: [{ id: 'cal-1' }] } } },
+    });
+    expect(result.data).toMatchObject({ updateSyncConfig: { userErrors: [] } });
+    expect(result.extensions).toBeUndefined();
   });
 });
 

@@ -1,12 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createAuthenticator } from '../../src/auth/authenticator.js';
-import { DEMO_SCHEDULE_IDS, startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { postWebhook, scheduleEnvelope, signedWebhook, testKeys, type TestKeys } from '../helpers/webhooks.js';
+import { DEMO_SCHEDULE_IDS } from '../../src/emulator/index.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { postWebhook, scheduleEnvelope, signedWebhook } from '../helpers/webhooks.js';
 import { connect, subscribe, waitFor } from '../helpers/ws-client.js';
+import { gatewayOverEmulator } from '../helpers/suite.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
 const ISSUER = 'https://auth.example.com';
@@ -35,24 +36,8 @@ async function token(options: TokenOptions = {}): Promise<string> {
     .sign(new TextEncoder().encode(options.secret ?? SECRET));
 }
 
-let emulator: Emulator;
-let gateway: TestGateway;
-let keys: TestKeys;
-
-beforeAll(async () => {
-  keys = await testKeys();
-  emulator = await startEmulator({ rateLimitPerMinute: 0 });
-  gateway = await startTestGateway({
-    upstreamUrl: emulator.url,
-    apiKey: emulator.apiKey,
-    siteId: emulator.siteId,
-    webhookKeys: [keys.publicKey],
-    authenticator: createAuthenticator({ kind: 'jwt', secret: SECRET, issuer: ISSUER, audience: AUDIENCE, tenantClaim: 'instanceId' }),
-  });
-});
-afterAll(async () => {
-  await gateway.close();
-  await emulator.close();
+const { emulator, gateway, keys } = gatewayOverEmulator({
+  authenticator: createAuthenticator({ kind: 'jwt', secret: SECRET, issuer: ISSUER, audience: AUDIENCE, tenantClaim: 'instanceId' }),
 });
 
 async function post(query: string, authorization?: string) {

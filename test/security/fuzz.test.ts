@@ -1,12 +1,10 @@
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from 'graphql-ws';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { describe, expect, it } from 'vitest';
 import { wixConnection, wixSchedule } from '../helpers/fixtures.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { postWebhook, scheduleEnvelope, signedWebhook, testKeys, type TestKeys } from '../helpers/webhooks.js';
-import { connect, subscribe, waitFor } from '../helpers/ws-client.js';
+import { postWebhook, scheduleEnvelope, signedWebhook } from '../helpers/webhooks.js';
+import { subscribe, waitFor } from '../helpers/ws-client.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
 /**
  * `npm test` runs 1,500 of each; `npm run fuzz` runs 10,000 of each (FUZZ_RUNS), the figure the
@@ -16,23 +14,9 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 1_500);
 const TIMEOUT_MS = Math.max(20_000, RUNS * 12);
 const CONCURRENCY = 16;
 
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-let keys: TestKeys;
-let client: Client;
-
-beforeAll(async () => {
-  keys = await testKeys();
-  upstream = await startFakeUpstream((request) =>
+const { gateway, keys, client } = gatewayOverFakeUpstream({
+  handler: (request) =>
     request.path.includes('/calendar/') ? { body: { schedule: wixSchedule('s1') } } : { body: { connection: wixConnection('c1', 's1') } },
-  );
-  gateway = await startTestGateway({ upstreamUrl: upstream.url, webhookKeys: [keys.publicKey] });
-  client = connect(gateway.wsUrl);
-});
-afterAll(async () => {
-  await client.dispose();
-  await gateway.close();
-  await upstream.close();
 });
 
 /** Runs `send` over every input, a few at a time, and returns the statuses seen. */

@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_SCHEDULE_IDS, startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_SCHEDULE_IDS } from '../../src/emulator/index.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { emulatorForFile } from '../helpers/suite.js';
 
 const READ = '{ connections { connections { id schedule { id name } } } }';
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ rateLimitPerMinute: 0 });
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = emulatorForFile();
 beforeEach(() => {
-  emulator.faults.clear();
   emulator.clearCalls();
 });
 

@@ -26,7 +26,7 @@ const change = (index: number): ScheduleChange => ({
   eventTime: '2026-12-01T00:00:00.000Z',
   sequence: '1',
   topics: ['updated'],
-  schedule: { id: `replayed-${index}`, name: `Schedule ${index}`, status: 'ACTIVE' } as ScheduleDto,
+  schedule: { id: `replayed-${index}`, name: `Schedule ${index}`, status: 'ACTIVE' } satisfies ScheduleDto,
 });
 
 let upstream: FakeUpstream;

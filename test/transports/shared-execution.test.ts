@@ -1,35 +1,20 @@
 import { SignJWT } from 'jose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createAuthenticator } from '../../src/auth/authenticator.js';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { postWebhook, scheduleEnvelope, signedWebhook, testKeys, type TestKeys } from '../helpers/webhooks.js';
+import { postWebhook, scheduleEnvelope, signedWebhook } from '../helpers/webhooks.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 import { connect, subscribe, waitFor } from '../helpers/ws-client.js';
 
 const SECRET = 'shared-execution-test-secret-long-enough';
 const UPDATED = 'subscription($ids: [ID!]) { scheduleUpdated(scheduleIds: $ids) { eventId schedule { id name } } }';
 
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-let keys: TestKeys;
-
 const bearer = async (tenant: string) =>
   `Bearer ${await new SignJWT({ instanceId: tenant }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET))}`;
 
-beforeAll(async () => {
-  keys = await testKeys();
-  upstream = await startFakeUpstream();
-  gateway = await startTestGateway({
-    upstreamUrl: upstream.url,
-    webhookKeys: [keys.publicKey],
-    authenticator: createAuthenticator({ kind: 'jwt', secret: SECRET, tenantClaim: 'instanceId' }),
-    limits: { wsSharedExecution: true, wsMaxQueuedEvents: 20 },
-  });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
+const { gateway, keys } = gatewayOverFakeUpstream({
+  authenticator: createAuthenticator({ kind: 'jwt', secret: SECRET, tenantClaim: 'instanceId' }),
+  limits: { wsSharedExecution: true, wsMaxQueuedEvents: 20 },
 });
 afterEach(async () => {
   await waitFor(() => gateway.bus.listenerCount() === 0, 'every listener to be removed');
@@ -127,7 +112,7 @@ describe('subscribers of one document, variables and tenant share one execution'
     const healthy = connect(gateway.wsUrl, { connectionParams: { authorization: await bearer('t1') } });
     const live = subscribe(healthy, query);
     await waitFor(() => gateway.sharedSubscriptionStats().consumers === 2, 'both on one share');
-    (slow as unknown as { _socket: { pause(): void } })._socket.pause();
+    slow.pause(); // stops reading from its TCP socket: the gateway's writes pile up
     const blob = { namespaces: { '@demo/app': { blob: 'x'.repeat(60_000) } } };
     let sent = 0;
     // The gateway closes the slow socket, which leaves the share: one subscriber is left.

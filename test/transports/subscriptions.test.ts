@@ -1,33 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MemoryEventBus } from '../../src/bus/memory-bus.js';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { postWebhook, scheduleEnvelope, signedWebhook, testKeys, type TestKeys } from '../helpers/webhooks.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { postWebhook, scheduleEnvelope, signedWebhook } from '../helpers/webhooks.js';
 import { connect, subscribe, waitFor } from '../helpers/ws-client.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
 const UPDATED = 'subscription($ids: [ID!], $since: String) { scheduleUpdated(scheduleIds: $ids, since: $since) { eventId cursor } }';
 
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-let keys: TestKeys;
-
-beforeAll(async () => {
-  keys = await testKeys();
-  upstream = await startFakeUpstream();
-  gateway = await startTestGateway({
-    upstreamUrl: upstream.url,
-    webhookKeys: [keys.publicKey],
-    bus: new MemoryEventBus({ logSize: 50 }),
-    connectionInitWaitTimeoutMs: 300,
-    // These tests count one bus listener per subscription: shared execution is tested on its own.
-    limits: { wsSharedExecution: false },
-  });
-});
-afterAll(async () => {
-  await gateway.close();
-  await gateway.bus.close();
-  await upstream.close();
+const { upstream, gateway, keys } = gatewayOverFakeUpstream({
+  bus: new MemoryEventBus({ logSize: 50 }),
+  connectionInitWaitTimeoutMs: 300,
+  // These tests count one bus listener per subscription: shared execution is tested on its own.
+  limits: { wsSharedExecution: false },
 });
 afterEach(async () => {
   await waitFor(() => gateway.bus.listenerCount() === 0, 'every listener to be removed');

@@ -1,30 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { postWebhook, scheduleEnvelope, signedWebhook, testKeys, type TestKeys } from '../helpers/webhooks.js';
+import { postWebhook, scheduleEnvelope, signedWebhook } from '../helpers/webhooks.js';
 import { waitFor } from '../helpers/ws-client.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
 /** What the gateway writes on the wire, read from a raw socket: frames, envelopes, keep-alive. */
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-let keys: TestKeys;
 const KEEP_ALIVE_MS = 150;
-
-beforeAll(async () => {
-  keys = await testKeys();
-  upstream = await startFakeUpstream();
-  gateway = await startTestGateway({
-    upstreamUrl: upstream.url,
-    webhookKeys: [keys.publicKey],
-    keepAliveMs: KEEP_ALIVE_MS,
-    limits: { wsSharedExecution: true },
-  });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
+const { gateway, keys } = gatewayOverFakeUpstream({ keepAliveMs: KEEP_ALIVE_MS, limits: { wsSharedExecution: true } });
 
 interface Frame {
   text: string;
@@ -34,7 +16,7 @@ interface Frame {
 async function open(options: WebSocket.ClientOptions = {}): Promise<{ socket: WebSocket; frames: Frame[] }> {
   const socket = new WebSocket(gateway.wsUrl, 'graphql-transport-ws', options);
   const frames: Frame[] = [];
-  socket.on('message', (data, binary) => frames.push({ text: String(data), binary }));
+  socket.on('message', (data: Buffer, binary) => frames.push({ text: data.toString('utf8'), binary }));
   await new Promise((resolve, reject) => {
     socket.once('open', resolve);
     socket.once('error', reject);
@@ -69,7 +51,9 @@ describe('the graphql-transport-ws wire', () => {
     const payload = { data: { scheduleUpdated: { eventId: 'wire-1', schedule: { id: 'wire', name } } } };
     const received = [...a.frames.slice(1), ...b.frames.slice(1)];
     expect(received.every((frame) => !frame.binary)).toBe(true);
-    expect(received.map((frame) => JSON.parse(frame.text)).sort((x, y) => String(x.id).localeCompare(String(y.id)))).toEqual([
+    expect(
+      received.map((frame) => JSON.parse(frame.text) as { id: string }).sort((x, y) => String(x.id).localeCompare(String(y.id))),
+    ).toEqual([
       { id: 'first', type: 'next', payload },
       { id: 'other', type: 'next', payload },
       { id: 'sécond "quoted"', type: 'next', payload },
@@ -106,7 +90,7 @@ describe('the graphql-transport-ws wire', () => {
     const { socket, frames } = await open();
     socket.send(JSON.stringify({ id: 'q', type: 'subscribe', payload: { query: '{ __typename }' } }));
     await waitFor(() => frames.length === 3, 'next and complete');
-    expect(frames.slice(1).map((frame) => [frame.binary, JSON.parse(frame.text)])).toEqual([
+    expect(frames.slice(1).map((frame) => [frame.binary, JSON.parse(frame.text) as unknown])).toEqual([
       [false, { id: 'q', type: 'next', payload: { data: { __typename: 'Query' } } }],
       [false, { id: 'q', type: 'complete' }],
     ]);

@@ -47,7 +47,7 @@ const exportEnabled = (result: {
 describe('reads without webhooks: coalesced, kept briefly, invalidated by writes', () => {
   it('makes one upstream call for many identical reads in flight', async () => {
     const [gateway] = await setUp({ cacheTtlMs: 60_000 });
-    upstream.handle((request) => ({ ...wix.handler(request), delayMs: 200 }) as never);
+    upstream.handle(async (request) => ({ ...(await wix.handler(request)), delayMs: 200 }));
     const results = await Promise.all(Array.from({ length: 25 }, () => gateway!.graphql(LIST)));
     for (const result of results) expect(result.errors).toBeUndefined();
     expect(callsTo(upstream.requests, 'GET', CONNECTIONS)).toBe(1);

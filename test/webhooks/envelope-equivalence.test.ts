@@ -154,7 +154,7 @@ function mutated(type: ScheduleTopic, mutations: Mutation[]): JWTPayload {
   }
   if (!('data' in envelope) || envelope.data === base.data) envelope.data = innerAsObject ? inner : JSON.stringify(inner);
   if (!('data' in payload)) payload.data = envelopeAsObject ? envelope : JSON.stringify(envelope);
-  return payload as JWTPayload;
+  return payload;
 }
 
 describe('webhook envelope checks', () => {

@@ -1,23 +1,10 @@
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { postWebhook, scheduleEnvelope, signedWebhook, testKeys, type TestKeys } from '../helpers/webhooks.js';
+import { describe, expect, it } from 'vitest';
+import { postWebhook, scheduleEnvelope, signedWebhook } from '../helpers/webhooks.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-let keys: TestKeys;
-
-beforeAll(async () => {
-  keys = await testKeys();
-  upstream = await startFakeUpstream();
-  gateway = await startTestGateway({ upstreamUrl: upstream.url, webhookKeys: [keys.publicKey] });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
+const { gateway, keys } = gatewayOverFakeUpstream();
 
 const TOO_LARGE = { errors: [{ message: 'The request body is too large.', extensions: { code: 'BAD_REQUEST' } }] };
 

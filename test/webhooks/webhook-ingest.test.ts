@@ -1,35 +1,19 @@
 import { createSecretKey } from 'node:crypto';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from 'graphql-ws';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { postWebhook, scheduleEnvelope, signedWebhook, testKeys, type TestKeys } from '../helpers/webhooks.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestGateway } from '../helpers/gateway.js';
+import { postWebhook, scheduleEnvelope, signedWebhook, testKeys } from '../helpers/webhooks.js';
 import { connect, subscribe, waitFor, type Subscription } from '../helpers/ws-client.js';
+import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
 const UPDATED = `subscription($ids: [ID!]) { scheduleUpdated(scheduleIds: $ids) {
   eventId eventTime sequence cursor schedule { id name revision status timeZone defaultLocation { type name } }
 } }`;
 
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-let keys: TestKeys;
-let client: Client;
-
-beforeAll(async () => {
-  keys = await testKeys();
-  upstream = await startFakeUpstream();
-  gateway = await startTestGateway({ upstreamUrl: upstream.url, webhookKeys: [keys.publicKey] });
-  client = connect(gateway.wsUrl);
-});
+const { upstream, gateway, keys, client } = gatewayOverFakeUpstream();
 afterEach(async () => {
   // Every test unsubscribes what it subscribed: the bus must be back to no listeners.
   await waitFor(() => gateway.bus.listenerCount() === 0, 'every listener to be removed');
-});
-afterAll(async () => {
-  await client.dispose();
-  await gateway.close();
-  await upstream.close();
 });
 
 /** Subscribes and waits until the server has attached it. */

@@ -1,5 +1,5 @@
 /**
- * Connect By OAuth / Connect By Credentials (WIX-API.md §1.1, §1.6, §1.7): the checks both share
+ * Connect By OAuth / Connect By Credentials (docs/wix-contract.md §1.1, §1.6, §1.7): the checks both share
  * and the connection a completed connect creates.
  */
 import { failedPrecondition, notFound } from '../errors.js';

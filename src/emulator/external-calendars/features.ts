@@ -1,5 +1,5 @@
 /**
- * What each provider's `features` allow (WIX-API.md §1.3). The emulator refuses anything a
+ * What each provider's `features` allow (docs/wix-contract.md §1.3). The emulator refuses anything a
  * provider cannot do with 428 NOT_SUPPORTED_BY_PROVIDER, like Wix.
  */
 import type { ConnectionSyncConfig, ListEventFromCalendarsFeature, Provider, SyncToCalendarFeature } from '../model.js';

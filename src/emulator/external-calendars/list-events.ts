@@ -1,5 +1,5 @@
 /**
- * List Events (WIX-API.md §1.4): query parameters in the SDK's wire form (repeated keys, dotted
+ * List Events (docs/wix-contract.md §1.4): query parameters in the SDK's wire form (repeated keys, dotted
  * nested names), cursor paging by position in the fixed start order.
  */
 import { decodeCursor, encodeCursor } from '../cursor.js';
@@ -11,7 +11,7 @@ import { Checker, isGuid, isRecord, validated } from '../validate.js';
 import { eventsOf, importsEvents, scheduleOwnerOf } from './events.js';
 import { splitByOutage } from './outages.js';
 
-/** UNCONFIRMED default (WIX-API.md §1.4); the documented maximum is 1000. */
+/** UNCONFIRMED default (docs/wix-contract.md §1.4); the documented maximum is 1000. */
 export const EVENTS_DEFAULT_LIMIT = 100;
 export const EVENTS_MAX_LIMIT = 1_000;
 const MAX_IDS = 100;

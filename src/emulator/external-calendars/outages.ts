@@ -1,5 +1,5 @@
 /**
- * Partial failure (WIX-API.md §1.5): when a provider cannot be reached, the call fails as a whole
+ * Partial failure (docs/wix-contract.md §1.5): when a provider cannot be reached, the call fails as a whole
  * unless `partialFailure=true` and at least one connection still works; then the failed providers
  * are listed in `failedProviderIds`.
  */

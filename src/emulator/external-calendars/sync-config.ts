@@ -1,5 +1,5 @@
 /**
- * Update Sync Config (WIX-API.md §1.3): each half of the config is a one-of that must name exactly
+ * Update Sync Config (docs/wix-contract.md §1.3): each half of the config is a one-of that must name exactly
  * one member, the provider must support the members asked for, and a half absent from the body
  * is left unchanged.
  */

@@ -1,5 +1,5 @@
 /**
- * External Calendar v2 under `/bookings/v2/external-calendars` (WIX-API.md §1.1). The custom-verb
+ * External Calendar v2 under `/bookings/v2/external-calendars` (docs/wix-contract.md §1.1). The custom-verb
  * paths `connections:connectByOAuth` / `connections:connectByCredentials` are single segments
  * with a literal colon, escaped for express's path syntax.
  */

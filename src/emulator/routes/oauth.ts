@@ -1,5 +1,5 @@
 /**
- * `POST /oauth2/token` (client credentials, WIX-API.md §4.2) and the emulator's stand-in for a
+ * `POST /oauth2/token` (client credentials, docs/wix-contract.md §4.2) and the emulator's stand-in for a
  * calendar provider's consent page, which completes Connect By OAuth (§1.7).
  */
 import { timingSafeEqual } from 'node:crypto';

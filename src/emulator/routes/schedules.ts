@@ -1,5 +1,5 @@
 /**
- * Schedules v3 under `/calendar/v3/schedules` (WIX-API.md §2.1): get, query, create, update, cancel.
+ * Schedules v3 under `/calendar/v3/schedules` (docs/wix-contract.md §2.1): get, query, create, update, cancel.
  */
 import { Router, type Request } from 'express';
 import { bodyOf, callerOf, queryOf, type EmulatorDeps } from '../context.js';
@@ -87,7 +87,7 @@ export function schedulesRouter(deps: EmulatorDeps): Router {
     const body = bodyOf(req);
     const check = new Checker();
     const input = check.object(body.schedule, 'schedule', { required: true });
-    const idempotencyKey = check.string(body.idempotencyKey, 'idempotencyKey', { min: 1, max: 200 });
+    const idempotencyKey = check.guid(body.idempotencyKey, 'idempotencyKey');
     const writable = input ? readWritableSchedule(check, input, 'schedule', 'create') : {};
     check.throwIfAny();
     const schedule = createSchedule(tenant, writable, idempotencyKey, emitterFor(tenant.instanceId));

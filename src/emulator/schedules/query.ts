@@ -1,5 +1,5 @@
 /**
- * Query Schedules (WIX-API.md §2.2): filter on id/externalId/appId/status with `$eq`, `$in` or a
+ * Query Schedules (docs/wix-contract.md §2.2): filter on id/externalId/appId/status with `$eq`, `$in` or a
  * bare value; ACTIVE only unless the filter names status; cursor paging in creation order, which
  * is stable because schedules are never deleted.
  */

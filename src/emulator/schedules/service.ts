@@ -1,5 +1,5 @@
 /**
- * Schedule changes (WIX-API.md §2.2) and the webhooks they trigger (§2.4). The revision doubles
+ * Schedule changes (docs/wix-contract.md §2.2) and the webhooks they trigger (§2.4). The revision doubles
  * as the entity event sequence: it rises by one on every change, which is exactly the
  * "strictly increasing per entity" the consumers order by.
  */
@@ -17,7 +17,7 @@ export type EmitEvents = (events: OutgoingEvent[]) => void;
 export const SITE_TIME_ZONE = 'America/New_York';
 
 /**
- * UNCONFIRMED code and status (WIX-API.md §2.2): Wix documents one 428 for Update and Cancel,
+ * UNCONFIRMED code and status (docs/wix-contract.md §2.2): Wix documents one 428 for Update and Cancel,
  * most likely this one.
  */
 export const SCHEDULE_CANCELLED = 'SCHEDULE_CANCELLED';

@@ -1,5 +1,5 @@
 /**
- * Field rules of the Schedule object (WIX-API.md §2.3). Read-only fields (id, status, revision,
+ * Field rules of the Schedule object (docs/wix-contract.md §2.3). Read-only fields (id, status, revision,
  * dates) are ignored on input, as Wix ignores them.
  */
 import type { ConferencingDetails, Location, Permission, Schedule, ScheduleFieldset } from '../model.js';
