@@ -1,4 +1,4 @@
-import { GatewayError } from '../infra/errors.js';
+import { ErrorCode, GatewayError } from '../infra/errors.js';
 import { AsyncQueue } from './async-queue.js';
 import type { SubscribeOptions } from './bus.js';
 import type { BusEvent } from './events.js';
@@ -137,6 +137,6 @@ export async function subscribeWithReplay(
  */
 export class SlowConsumerError extends GatewayError {
   constructor() {
-    super('Subscriber too slow: too many undelivered events.', 'SLOW_CONSUMER');
+    super('Subscriber too slow: too many undelivered events.', ErrorCode.SLOW_CONSUMER);
   }
 }

@@ -63,7 +63,7 @@ export interface EmulatorOptions {
   rateLimitPerMinute?: number;
 }
 
-/** Wix's limit of calls a minute per site, 200 (docs/wix-contract.md, "Rate limits"). */
+/** Wix's limit of calls a minute per site, 200 (docs/wix-contract.md §4.4). */
 export const WIX_RATE_LIMIT_PER_MINUTE = 200;
 
 export interface EmulatorWebhooks {

@@ -126,7 +126,7 @@ export const rejectMalformedBody: RequestHandler = (req, _res, next) => {
 
 /**
  * Authenticates the caller, then counts the call against its site's limit, as Wix does: 200 calls
- * a minute per app instance by default (docs/wix-contract.md, "Rate limits"). Past it the answer is
+ * a minute per app instance by default (docs/wix-contract.md §4.4). Past it the answer is
  * 429 with `Retry-After` (seconds until a call is free again). Wix does not document whether it
  * sends Retry-After; the emulator does, and the gateway copes without it too.
  */

@@ -9,7 +9,7 @@ import {
   type SelectionNode,
   type ValueNode,
 } from 'graphql';
-import { GatewayError } from '../infra/errors.js';
+import { ErrorCode, GatewayError } from '../infra/errors.js';
 
 /**
  * The weights graphql-armor's cost limit uses (its defaults), so a cost is the same number whether
@@ -73,7 +73,7 @@ function intValue(node: ValueNode, variables: Readonly<Record<string, unknown>>)
 export class CostLimitError extends GatewayError {
   constructor(maxCost: number, cost: number) {
     // `http` is read by Apollo Server for the status, and never shown to the client.
-    super(`Query cost limit of ${maxCost} exceeded, found ${cost}.`, 'GRAPHQL_VALIDATION_FAILED', { http: { status: 400 } });
+    super(`Query cost limit of ${maxCost} exceeded, found ${cost}.`, ErrorCode.GRAPHQL_VALIDATION_FAILED, { http: { status: 400 } });
   }
 }
 

@@ -211,7 +211,7 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
           });
           if (coerced.errors) {
             return coerced.errors.map(
-              (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } }),
+              (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT } }),
             );
           }
         }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 /**
- * Wix allows an app 200 calls a minute per site (docs/wix-contract.md, "Rate limits"). Every call
+ * Wix allows an app 200 calls a minute per site (docs/wix-contract.md §4.4). Every call
  * the gateway makes to a site takes one from that site's budget first; a call that cannot have
  * one is not made. The budget is a sliding window, not a token bucket: it never lets more than
  * the limit through in any window, whenever the window starts, which is what Wix counts. The

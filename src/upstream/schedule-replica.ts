@@ -39,7 +39,7 @@ export class ReplicaUnavailable extends Error {
   }
 }
 
-/** Fields Wix counts as personal data on a schedule (docs/wix-contract.md, "Schedules"). */
+/** Fields Wix counts as personal data on a schedule (docs/wix-contract.md §2.3). */
 const PERSONAL_FIELDS = ['defaultConferencingDetails'] as const;
 
 interface Snapshot {

@@ -77,13 +77,13 @@ describe('app mode: a token Wix refuses before its expiry', () => {
     ]);
   });
 
-  it('repeats a call only once: a fresh token refused too is UNAUTHENTICATED', async () => {
+  it('repeats a call only once: a fresh token refused too is UPSTREAM_UNAUTHENTICATED', async () => {
     upstream.handle(async (request) =>
       request.path === '/oauth2/token' ? wix(request) : { status: 401, body: { message: 'Invalid token' } },
     );
     try {
       const result = await gateway.graphql(READ);
-      expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+      expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['UPSTREAM_UNAUTHENTICATED']);
       expect(apiCalls()).toHaveLength(2);
     } finally {
       upstream.handle(wix);

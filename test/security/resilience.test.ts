@@ -21,7 +21,10 @@ function gatewayOn(resilience: Parameters<typeof startTestGateway>[0]['resilienc
 
 describe('a flaky Wix: retries get the read path through', () => {
   it('answers reads while 30% of calls fail with 503', async () => {
-    const gateway = await gatewayOn();
+    // The breaker judges the failure ratio over at least 100 calls: over the default 10, three
+    // chances in ten give 5 failures or more when each fails with 30 % (and the circuit opens, as it
+    // should for that sample). A generous timeout keeps a busy machine from adding timeouts.
+    const gateway = await gatewayOn({ breakerMinCalls: 100, timeoutMs: 5_000 });
     try {
       emulator.faults.add({ status: 503, probability: 0.3 });
       let answered = 0;
