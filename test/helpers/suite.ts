@@ -184,3 +184,21 @@ export function browserForFile(): { chromium: ReturnType<typeof chromiumOnDemand
   });
   return { chromium, contexts };
 }
+
+/**
+ * The emulator and the gateway as a Wix app in front of it (app mode: a token per app instance),
+ * with `env` added (a function may use the started emulator, e.g. for its webhook key).
+ */
+export function appModeOverEmulator(env: Record<string, string> | ((emulator: Emulator) => Record<string, string>) = {}): {
+  emulator: Emulator;
+  app: TestApp;
+} {
+  const emulator = emulatorForFile();
+  const app = appForFile(() => ({
+    WIX_API_URL: emulator.url,
+    WIX_APP_ID: emulator.appId,
+    WIX_APP_SECRET: emulator.appSecret,
+    ...(typeof env === 'function' ? env(emulator) : env),
+  }));
+  return { emulator, app };
+}

@@ -1,8 +1,7 @@
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppTokenProvider } from '../../src/datasources/app-tokens.js';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { startTestApp } from '../helpers/app.js';
+import { appModeOverEmulator } from '../helpers/suite.js';
 
 const SECRET = 'app-mode-test-secret-long-enough-for-hs256';
 const TENANT_A = 'aaaaaaaa-0000-4000-8000-00000000000a';
@@ -14,22 +13,7 @@ const token = (tenant: string) =>
     .setExpirationTime('1h')
     .sign(new TextEncoder().encode(SECRET));
 
-let emulator: Emulator;
-let app: Awaited<ReturnType<typeof startTestApp>>;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ rateLimitPerMinute: 0 });
-  app = await startTestApp({
-    WIX_API_URL: emulator.url,
-    WIX_APP_ID: emulator.appId,
-    WIX_APP_SECRET: emulator.appSecret,
-    AUTH_JWT_SECRET: SECRET,
-  });
-});
-afterAll(async () => {
-  await app.close();
-  await emulator.close();
-});
+const { emulator, app } = appModeOverEmulator({ AUTH_JWT_SECRET: SECRET });
 
 async function connectionIds(tenant: string): Promise<string[]> {
   const response = await fetch(`${app.gateway.url}/graphql`, {

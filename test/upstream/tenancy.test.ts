@@ -1,29 +1,13 @@
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebhookJwt, startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { startTestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { createWebhookJwt } from '../../src/emulator/index.js';
+import { appModeOverEmulator } from '../helpers/suite.js';
 
 const SECRET = 'tenancy-test-secret-long-enough-for-hs256';
 const TENANT_A = 'aaaaaaaa-0000-4000-8000-0000000000a1';
 const TENANT_B = 'bbbbbbbb-0000-4000-8000-0000000000b1';
 
-let emulator: Emulator;
-let app: Awaited<ReturnType<typeof startTestApp>>;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ rateLimitPerMinute: 0 });
-  app = await startTestApp({
-    WIX_API_URL: emulator.url,
-    WIX_APP_ID: emulator.appId,
-    WIX_APP_SECRET: emulator.appSecret,
-    WIX_WEBHOOK_PUBLIC_KEY: emulator.webhookPublicKeyPem,
-    AUTH_JWT_SECRET: SECRET,
-  });
-});
-afterAll(async () => {
-  await app.close();
-  await emulator.close();
-});
+const { emulator, app } = appModeOverEmulator((wix) => ({ WIX_WEBHOOK_PUBLIC_KEY: wix.webhookPublicKeyPem, AUTH_JWT_SECRET: SECRET }));
 
 async function ask<T>(tenant: string, query: string, variables?: Record<string, unknown>): Promise<T> {
   const token = await new SignJWT({ instanceId: tenant })
