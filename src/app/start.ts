@@ -52,6 +52,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       credentialsFor: () => credentials,
       siteFor: () => siteId,
       siteOfInstance: (id) => (id === instanceId ? siteId : undefined),
+      replicated: (site) => site === siteId,
       maxResponseBytes: config.wixMaxResponseBytes,
     };
     webhookKeys = [...configuredKeys, createPublicKey(emulator.webhookPublicKeyPem)];
@@ -69,6 +70,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       siteFor: () => siteId,
       // Which webhooks are this site's is known only from WIX_INSTANCE_ID: without it, no replica.
       siteOfInstance: configuredKeys.length > 0 && instanceId ? (id) => (id === instanceId ? siteId : undefined) : undefined,
+      replicated: (site) => configuredKeys.length > 0 && instanceId !== undefined && site === siteId,
       maxResponseBytes: config.wixMaxResponseBytes,
     };
     logger.info({ wixApiUrl: config.wix.baseUrl, siteId: config.wix.siteId }, 'using the Wix REST API with an API key');
@@ -92,7 +94,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       credentialsFor: (caller) => new AppInstanceCredentials(tokens, caller.tenant ?? fallbackTenant ?? ''),
       // Each app instance is a site of its own, and its webhooks name it.
       siteFor: (caller) => caller.tenant ?? fallbackTenant ?? '',
-      siteOfInstance: configuredKeys.length > 0 ? (id) => id : undefined,
+      // With WIX_INSTANCE_ID, webhooks of other instances are dropped: only that one can be replicated.
+      siteOfInstance:
+        configuredKeys.length === 0 ? undefined : config.instanceId ? (id) => (id === config.instanceId ? id : undefined) : (id) => id,
+      // A tenant whose webhooks are dropped (not WIX_INSTANCE_ID) is read through the cache instead.
+      replicated: (site) => configuredKeys.length > 0 && (config.instanceId === undefined || site === config.instanceId),
       maxResponseBytes: config.wixMaxResponseBytes,
     };
     logger.info(

@@ -52,8 +52,13 @@ export class LocalHub {
     };
   }
 
-  dispatch(event: BusEvent): void {
+  /** Only the observers: an event accepted here, before the stream brings it to the subscribers. */
+  notifyObservers(event: BusEvent): void {
     for (const observer of this.#observers) observer(event);
+  }
+
+  dispatch(event: BusEvent): void {
+    this.notifyObservers(event);
     for (const listener of this.#everything) listener(event);
     const watchers = this.#byEntity.get(event.entityId);
     if (watchers) for (const listener of watchers) listener(event);

@@ -234,14 +234,15 @@ export class RedisEventBus implements EventBus, EventLog {
     if (epoch !== this.#epoch) this.#epochStale = true;
     await this.#replicated();
     if (verdict !== 'accepted') return { verdict: verdict === 'duplicate' ? 'duplicate' : 'stale' };
-    return {
-      verdict: 'accepted',
-      event: {
-        ...change,
-        topics: delivered.split(',') as ScheduleTopic[],
-        cursor: encodeCursor({ kind: 'r', logId: epoch, position: id }),
-      },
+    const event: BusEvent = {
+      ...change,
+      topics: delivered.split(',') as ScheduleTopic[],
+      cursor: encodeCursor({ kind: 'r', logId: epoch, position: id }),
     };
+    // The schedule replica of this instance sees it before the webhook is answered; subscribers
+    // get it from the stream, in the stream's order (the replica takes it again as a no-op).
+    this.#hub.notifyObservers(event);
+    return { verdict: 'accepted', event };
   }
 
   /**

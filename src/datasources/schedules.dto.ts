@@ -78,6 +78,20 @@ export type ScheduleDto = z.infer<typeof ScheduleDto>;
 
 export const GetScheduleResponse = z.object({ schedule: ScheduleDto });
 
+/** Fields Wix counts as personal data on a schedule (docs/wix-contract.md §2.3). */
+const PERSONAL_FIELDS = ['defaultConferencingDetails'] as const;
+
+/**
+ * The schedule without its personal data: what the gateway keeps (replica, event log) and hands to
+ * callers who did not ask for personal data. Webhooks carry the whole entity, personal data too.
+ */
+export function withoutPersonalData(schedule: ScheduleDto): ScheduleDto {
+  if (PERSONAL_FIELDS.every((field) => schedule[field] === undefined || schedule[field] === null)) return schedule;
+  const copy = { ...schedule };
+  for (const field of PERSONAL_FIELDS) delete copy[field];
+  return copy;
+}
+
 export const CursorPagingMetadataDto = z.object({
   count: z.number().int().nullish(),
   cursors: z.object({ next: z.string().nullish(), prev: z.string().nullish() }).nullish(),

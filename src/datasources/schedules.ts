@@ -28,8 +28,9 @@ const EVERY_STATUS = Object.values(ScheduleStatus);
  * schedule writes invalidate. Reads of personal data are only joined while in flight, never kept.
  */
 const NAMESPACE = 'schedules';
-const INVALIDATES = [NAMESPACE] as const;
 const IN_FLIGHT_ONLY = { namespace: 'schedulesPersonalData', ttlMs: 0 };
+/** A write: no read of either namespace begun before it is joined or used after it. */
+const INVALIDATES = [NAMESPACE, IN_FLIGHT_ONLY.namespace] as const;
 /** Query Schedules with no status filter answers ACTIVE schedules only. */
 const DEFAULT_STATUSES: readonly ScheduleStatus[] = [ScheduleStatus.ACTIVE];
 
@@ -218,7 +219,7 @@ export class SchedulesApi {
     if (this.#replica) {
       const { replica, site } = this.#replica;
       try {
-        const all = await replica.all(site, () => readWhole(this.#http));
+        const all = await replica.all(site, () => readWhole(this.#http, false));
         const byId = new Map(all.map((schedule) => [schedule.id, schedule]));
         return ids.map((id) => byId.get(id) ?? null);
       } catch (error) {
@@ -232,12 +233,13 @@ export class SchedulesApi {
     if (this.#replica) {
       const { replica, site } = this.#replica;
       try {
-        return await replica.all(site, () => readWhole(this.#http));
+        return await replica.all(site, () => readWhole(this.#http, false));
       } catch (error) {
         if (!(error instanceof ReplicaUnavailable)) throw error;
       }
     }
-    return readWhole(this.#http);
+    // No replica, or not coherent right now: read briefly cached, like the reads of other entities.
+    return readWhole(this.#http, true);
   }
 
   /**
@@ -267,8 +269,11 @@ export class SchedulesApi {
   }
 }
 
-/** Every schedule of the site, every status, in Wix's order: pages of 100 by cursor. */
-async function readWhole(http: WixHttpClient): Promise<ScheduleDto[]> {
+/**
+ * Every schedule of the site, every status, in Wix's order: pages of 100 by cursor. The replica's
+ * loads are never cached (they must be fresh); a list read without a coherent replica is.
+ */
+async function readWhole(http: WixHttpClient, cached: boolean): Promise<ScheduleDto[]> {
   const schedules: ScheduleDto[] = [];
   let cursor: string | undefined;
   do {
@@ -280,6 +285,7 @@ async function readWhole(http: WixHttpClient): Promise<ScheduleDto[]> {
       method: 'POST',
       path: `${BASE}/query`,
       kind: 'read',
+      ...(cached && { cache: { namespace: NAMESPACE } }),
       body: { query },
     });
     schedules.push(...response.schedules);

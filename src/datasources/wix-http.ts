@@ -191,9 +191,11 @@ export class WixHttpClient {
     let backoff = guard.backoff();
     let renewed = false;
     for (let attempt = 1; ; attempt += 1) {
+      if (deadline - Date.now() <= 0) throw new UpstreamUnavailableError('The request ran out of time waiting for Wix.');
+      // A write may wait here for a free call: what is left of the deadline is measured after.
+      await this.#takeBudget(request);
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new UpstreamUnavailableError('The request ran out of time waiting for Wix.');
-      await this.#takeBudget(request);
       let text: string;
       try {
         text = await breaker.execute(() => this.#attempt(request, attempt, Math.min(guard.settings.timeoutMs, remaining)));

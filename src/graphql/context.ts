@@ -64,6 +64,8 @@ export interface UpstreamSettings {
    * undefined when the gateway cannot tell (then schedules are cached briefly instead).
    */
   siteOfInstance: ((instanceId: string) => string | undefined) | undefined;
+  /** Whether the webhooks of this site are taken, so that the replica may answer its reads. */
+  replicated: (site: string) => boolean;
   fetch?: typeof fetch;
   /** Largest Wix answer read, before and after decompression (WIX_MAX_RESPONSE_BYTES); default 8 MiB. */
   maxResponseBytes?: number;
@@ -137,7 +139,7 @@ export function createContextFactory(
         wix = {
           externalCalendars: new ExternalCalendarsApi(http, policy.ttls),
           schedules: new SchedulesApi(http, {
-            replica: policy.replica ? { replica: policy.replica, site } : undefined,
+            replica: policy.replica && upstream.replicated(site) ? { replica: policy.replica, site } : undefined,
           }),
         };
         return wix;

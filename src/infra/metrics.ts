@@ -67,7 +67,9 @@ export function createMetrics() {
       async collect() {
         this.reset();
         if (!budget) return;
-        for (const site of budget.sites()) this.set({ site: siteLabel(site) }, await budget.remaining(site));
+        const sites = budget.sites().slice(0, SITES_MAX);
+        const remaining = await Promise.all(sites.map((site) => budget!.remaining(site)));
+        sites.forEach((site, index) => this.set({ site: siteLabel(site) }, remaining[index] ?? 0));
       },
     }),
     cacheReads: new Counter({

@@ -56,6 +56,9 @@ export interface Fetched<T> {
   bytes: number;
 }
 
+/** What an entry costs beside its answer and its key (the Map slot, the entry object). */
+const ENTRY_OVERHEAD_BYTES = 200;
+
 export class UpstreamCache {
   readonly settings: CacheSettings;
   readonly #generations: Generations;
@@ -89,9 +92,10 @@ export class UpstreamCache {
       return (await fetch()).value;
     }
     const key = `${request.site}\u0000${request.namespace}\u0000${request.key}`;
-    const entry = this.#entries.get(key);
-    const now = Date.now();
     const ttl = request.ttlMs ?? this.settings.ttlMs;
+    // A time to live of 0: identical reads in flight are joined, nothing is kept (personal data).
+    const entry = ttl > 0 ? this.#entries.get(key) : undefined;
+    const now = Date.now();
     if (entry && entry.generation === generation && now - entry.storedAt < ttl) {
       this.#entries.delete(key);
       this.#entries.set(key, entry);
@@ -108,7 +112,8 @@ export class UpstreamCache {
       const forget = () => this.#inFlight.delete(flightKey);
       pending.then((fetched) => {
         forget();
-        this.#store(key, { value: fetched.value, bytes: fetched.bytes, storedAt: Date.now(), generation });
+        const bytes = fetched.bytes + key.length + ENTRY_OVERHEAD_BYTES;
+        if (ttl > 0) this.#store(key, { value: fetched.value, bytes, storedAt: Date.now(), generation });
       }, forget);
     }
     try {
@@ -127,6 +132,11 @@ export class UpstreamCache {
     }
   }
 
+  /** What is kept: entries and their bytes (answers, keys and overhead), for tests and metrics. */
+  size(): { entries: number; bytes: number } {
+    return { entries: this.#entries.size, bytes: this.#bytes };
+  }
+
   /** Before a write is answered: no answer read before it is used again, here or elsewhere. */
   invalidate(site: string, namespace: string): Promise<void> {
     return this.#generations.bump(site, namespace);
@@ -134,6 +144,13 @@ export class UpstreamCache {
 
   #store(key: string, entry: Entry): void {
     if (entry.bytes > this.settings.maxBytes / 4) return;
+    // Answers too old to stand in for anything any more are let go, least recently used first.
+    const useless = entry.storedAt - Math.max(this.settings.staleMs, this.settings.ttlMs);
+    for (const [oldest, old] of this.#entries) {
+      if (old.storedAt >= useless) break;
+      this.#entries.delete(oldest);
+      this.#bytes -= old.bytes;
+    }
     const previous = this.#entries.get(key);
     if (previous) {
       this.#bytes -= previous.bytes;

@@ -51,8 +51,16 @@ export class RedisGenerations implements Generations {
   }
 
   async current(site: string, namespace: string): Promise<string> {
-    const shared = (await this.#redis.get(`${this.#prefix}${namespace}:${site}`)) ?? '0';
-    return `${shared}:${await this.#local.current(site, namespace)}`;
+    const local = await this.#local.current(site, namespace);
+    let shared: string;
+    try {
+      shared = (await this.#redis.get(`${this.#prefix}${namespace}:${site}`)) ?? '0';
+    } catch {
+      // Redis does not answer: this instance's own writes still count, other instances' are not
+      // known until it is back (their answers expire meanwhile); reads stay shared and cached.
+      return `offline:${local}`;
+    }
+    return `${shared}:${local}`;
   }
 
   async bump(site: string, namespace: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus/bus.js';
 import { compareSequences, type BusEvent } from '../bus/events.js';
-import type { ScheduleDto } from '../datasources/schedules.dto.js';
+import { withoutPersonalData, type ScheduleDto } from '../datasources/schedules.dto.js';
 
 /**
  * The schedules of each site, kept by the gateway so that reads cost Wix nothing between changes
@@ -39,18 +39,20 @@ export class ReplicaUnavailable extends Error {
   }
 }
 
-/** Fields Wix counts as personal data on a schedule (docs/wix-contract.md §2.3). */
-const PERSONAL_FIELDS = ['defaultConferencingDetails'] as const;
-
 interface Snapshot {
   byId: Map<string, ScheduleDto>;
   /** Ids in listing order: Wix's order at the last load, then those created since. */
   order: string[];
   loadedAt: number;
+  /** When a read may start the next resync (later after a failed one: no back-to-back retries). */
+  resyncAt: number;
   lastReadAt: number;
   /** A background resync in flight, if any. */
   resync: Promise<void> | undefined;
 }
+
+/** After a failed resync, the next waits this long (or the resync period, if shorter). */
+const RESYNC_RETRY_MS = 30_000;
 
 export class ScheduleReplica {
   readonly #settings: ReplicaSettings;
@@ -128,7 +130,7 @@ export class ScheduleReplica {
     if (snapshot) {
       this.#observer.read('hit');
       snapshot.lastReadAt = Date.now();
-      if (Date.now() - snapshot.loadedAt >= this.#settings.resyncMs && !snapshot.resync) {
+      if (Date.now() >= snapshot.resyncAt && !snapshot.resync) {
         snapshot.resync = this.#resync(site, snapshot, loadAll);
       }
       return snapshot;
@@ -141,7 +143,7 @@ export class ScheduleReplica {
       const done = loadAll().then(
         (schedules) => {
           this.#loading.delete(site);
-          const fresh = snapshotOf(schedules);
+          const fresh = snapshotOf(schedules, this.#settings.resyncMs);
           for (const schedule of arrived) this.#merge(fresh, schedule);
           // Only kept if the bus stayed ready and its stream the same throughout: otherwise webhooks
           // may have been missed.
@@ -170,9 +172,11 @@ export class ScheduleReplica {
       // Schedules created by webhook since the load keep their place after Wix's list.
       snapshot.order = [...order, ...snapshot.order.filter((id) => !listed.has(id))];
       snapshot.loadedAt = Date.now();
+      snapshot.resyncAt = snapshot.loadedAt + this.#settings.resyncMs;
       this.#observer.loaded('resync');
     } catch (error) {
-      // The snapshot stays as it was; the next read tries again.
+      // The snapshot stays as it was; a read tries again after a pause, not at once.
+      snapshot.resyncAt = Date.now() + Math.min(this.#settings.resyncMs, RESYNC_RETRY_MS);
       this.#logger.warn({ site, reason: error instanceof Error ? error.message : String(error) }, 'schedule replica resync failed');
     } finally {
       snapshot.resync = undefined;
@@ -222,25 +226,18 @@ export class ScheduleReplica {
   }
 }
 
-function snapshotOf(schedules: readonly ScheduleDto[]): Snapshot {
+function snapshotOf(schedules: readonly ScheduleDto[], resyncMs: number): Snapshot {
   const byId = new Map<string, ScheduleDto>();
   const order: string[] = [];
   for (const schedule of schedules) {
     if (!byId.has(schedule.id)) order.push(schedule.id);
     byId.set(schedule.id, withoutPersonalData(schedule));
   }
-  return { byId, order, loadedAt: Date.now(), lastReadAt: Date.now(), resync: undefined };
+  return { byId, order, loadedAt: Date.now(), resyncAt: Date.now() + resyncMs, lastReadAt: Date.now(), resync: undefined };
 }
 
 /** Wix's revision as a canonical decimal (a missing one is 0: older than any). */
 function revisionOf(schedule: ScheduleDto): string {
   const revision = schedule.revision ?? '0';
   return /^(0|[1-9]\d*)$/.test(revision) ? revision : '0';
-}
-
-function withoutPersonalData(schedule: ScheduleDto): ScheduleDto {
-  if (PERSONAL_FIELDS.every((field) => schedule[field] === undefined)) return schedule;
-  const copy = { ...schedule };
-  for (const field of PERSONAL_FIELDS) delete copy[field];
-  return copy;
 }

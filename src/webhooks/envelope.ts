@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ScheduleDto, ScheduleStatus } from '../datasources/schedules.dto.js';
+import { ScheduleDto, ScheduleStatus, withoutPersonalData } from '../datasources/schedules.dto.js';
 import type { ScheduleChange, ScheduleTopic } from '../bus/events.js';
 import type { JWTPayload } from 'jose';
 
@@ -63,7 +63,9 @@ const EventTime = z.iso.datetime({ offset: true });
 function scheduleAt(value: unknown, key: string): Checked<ScheduleDto> {
   if (!isObject(value)) return INVALID;
   const schedule = ScheduleDto.safeParse(value[key]);
-  return schedule.success ? schedule.data : INVALID;
+  // Webhooks carry the whole schedule, personal data too: it never enters the event log, nor
+  // reaches a subscriber (subscriptions cannot ask for personal data).
+  return schedule.success ? withoutPersonalData(schedule.data) : INVALID;
 }
 
 /** .nullish(): null and undefined read as absent. */

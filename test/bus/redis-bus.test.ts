@@ -207,3 +207,28 @@ describe('the dedupe mark and the log entry are written together', () => {
     }
   });
 });
+
+describe('observers of the bus (the schedule replica)', () => {
+  it('see an event accepted by this instance before its publish resolves, not only when the stream brings it', async () => {
+    const bus = await redisBus();
+    try {
+      const seen: string[] = [];
+      bus.observe((event) => seen.push(event.eventId));
+      const eventId = `observed-${randomUUID()}`;
+      const entityId = `schedule-${randomUUID()}`;
+      const result = await bus.publish({
+        eventId,
+        instanceId: 'instance-1',
+        entityId,
+        eventTime: '2026-12-02T10:00:00.000Z',
+        sequence: '1',
+        topics: ['updated'],
+        schedule: { id: entityId, status: 'ACTIVE' },
+      });
+      expect(result.verdict).toBe('accepted');
+      expect(seen).toContain(eventId);
+    } finally {
+      await bus.close();
+    }
+  });
+});

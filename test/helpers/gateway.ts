@@ -107,6 +107,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       credentialsFor: options.credentialsFor ?? (() => apiKey),
       siteFor: (caller) => (options.credentialsFor ? (caller.tenant ?? '') : (options.siteId ?? TEST_SITE_ID)),
       siteOfInstance: options.siteOfInstance,
+      replicated: () => options.siteOfInstance !== undefined,
       ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
     },
   });

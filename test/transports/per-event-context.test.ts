@@ -61,7 +61,7 @@ beforeAll(async () => {
   const credentials = new ApiKeyCredentials('key', 'site');
   createContext = createContextFactory(
     logger,
-    { baseUrl: upstream.url, credentialsFor: () => credentials, siteFor: () => 'site', siteOfInstance: undefined },
+    { baseUrl: upstream.url, credentialsFor: () => credentials, siteFor: () => 'site', siteOfInstance: undefined, replicated: () => false },
     new UpstreamGuard(config.resilience, logger),
     new MemoryEventBus(),
     config.limits.wsMaxQueuedEvents,

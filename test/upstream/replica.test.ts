@@ -5,7 +5,7 @@ import { callsTo, fakeWix, type FakeWix } from '../helpers/fake-wix.js';
 import { wixSchedule } from '../helpers/fixtures.js';
 import { startTestGateway, TEST_SITE_ID, type TestGateway } from '../helpers/gateway.js';
 import { postWebhook, scheduleEnvelope, signedWebhook, TEST_INSTANCE_ID, testKeys, type TestKeys } from '../helpers/webhooks.js';
-import { waitFor } from '../helpers/ws-client.js';
+import { connect, subscribe, waitFor } from '../helpers/ws-client.js';
 
 const QUERY = '/calendar/v3/schedules/query';
 
@@ -196,6 +196,41 @@ describe('the schedule replica', () => {
       { password: 'secret' },
       { password: 'secret' },
     ]);
+  });
+
+  it('sends subscribers no personal data a webhook carried (they cannot ask for it)', async () => {
+    await start();
+    const client = connect(gateway.wsUrl);
+    try {
+      const updates = subscribe(client, 'subscription { scheduleUpdated { schedule { id defaultConferencingDetails { password } } } }');
+      await waitFor(() => bus.listenerCount() === 1, 'the subscription');
+      await webhook('sched-2', 9, 'With conferencing', {
+        defaultConferencingDetails: {
+          type: 'ZOOM',
+          hostUrl: 'https://zoom.example/h',
+          guestUrl: 'https://zoom.example/g',
+          password: 'leak',
+        },
+      });
+      const { data } = await updates.next();
+      expect(data).toEqual({ scheduleUpdated: { schedule: { id: 'sched-2', defaultConferencingDetails: null } } });
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('waits before trying a failed resync again, however many reads come', async () => {
+    await start(1_000);
+    await nameOf('sched-1');
+    await new Promise((resolve) => setTimeout(resolve, 1_050));
+    wix.override = (request) => (request.path === QUERY ? { status: 500, body: {} } : undefined);
+    const before = callsTo(upstream.requests, 'POST', QUERY);
+    for (let index = 0; index < 10; index += 1) {
+      expect(await nameOf('sched-1')).toMatchObject({ revision: '3' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // One resync (the 500 is not repeated: a read is retried only on 502, 503, 504), then a pause.
+    expect(callsTo(upstream.requests, 'POST', QUERY) - before).toBe(1);
   });
 
   it('ignores webhooks of an instance it does not serve', async () => {

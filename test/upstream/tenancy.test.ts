@@ -79,3 +79,36 @@ describe('replica and cache per site (app mode, two tenants)', () => {
     expect(listB.schedules.edges.map((edge) => edge.node.name)).not.toContain('Renamed for tenant A only');
   });
 });
+
+describe('app mode with WIX_INSTANCE_ID: the other tenants’ webhooks are dropped', () => {
+  const fixture = appModeOverEmulator((wix) => ({
+    WIX_WEBHOOK_PUBLIC_KEY: wix.webhookPublicKeyPem,
+    AUTH_JWT_SECRET: SECRET,
+    WIX_INSTANCE_ID: TENANT_A,
+    WIX_CACHE_TTL_MS: '50',
+  }));
+
+  it('so another tenant is read through the short cache, not a replica that would never hear of its changes', async () => {
+    const askB = async <T>(query: string, variables?: Record<string, unknown>) => {
+      const token = await new SignJWT({ instanceId: TENANT_B })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(SECRET));
+      const response = await fetch(`${fixture.app.gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return ((await response.json()) as { data: T }).data;
+    };
+    const [first] = (await askB<Schedules>(SCHEDULES)).schedules.edges;
+    const id = first?.node.id ?? '';
+    const stored = fixture.emulator.store.tenant(TENANT_B).getSchedule(id);
+    if (!stored) throw new Error('tenant B has no such schedule');
+    // Changed in Wix (its webhook, for tenant B, would be dropped by this gateway).
+    Object.assign(stored, { name: 'Changed in Wix for tenant B', revision: String(Number(stored.revision) + 1) });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const after = await askB<{ schedule: { name: string } | null }>('query($id: ID!) { schedule(id: $id) { name } }', { id });
+    expect(after.schedule?.name).toBe('Changed in Wix for tenant B');
+  });
+});
