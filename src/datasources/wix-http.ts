@@ -85,8 +85,12 @@ export interface WixHttpClientOptions {
   requestId?: string;
 }
 
-/** A write refused by the budget waits for a free call when one comes this soon; a read never waits. */
+/**
+ * A write refused by the budget waits for a free call when one comes this soon; a read waits only
+ * for a call free in a moment (a pause ending as its timer fires), never long.
+ */
 const WRITE_WAIT_MAX_MS = 2_000;
+const READ_WAIT_MAX_MS = 50;
 /** A 429 without Retry-After pauses the site's calls this long. */
 const DEFAULT_429_PAUSE_MS = 5_000;
 /** A 429 is retried in the same operation only when Wix asks for at most this pause. */
@@ -239,7 +243,8 @@ export class WixHttpClient {
     for (;;) {
       const grant = await access.budget.take(access.site, kind);
       if (grant.granted) return;
-      if (kind === 'read' || grant.retryAfterMs > WRITE_WAIT_MAX_MS || Date.now() + grant.retryAfterMs >= deadline) {
+      const waitMax = kind === 'read' ? READ_WAIT_MAX_MS : WRITE_WAIT_MAX_MS;
+      if (grant.retryAfterMs > waitMax || Date.now() + grant.retryAfterMs >= deadline) {
         this.#options.metrics.budgetRefusals.inc({ kind });
         throw new UpstreamRateLimitedError(grant.retryAfterMs);
       }
