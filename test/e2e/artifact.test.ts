@@ -1,22 +1,28 @@
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SCHEDULE_IDS } from '../../src/emulator/demo-data.js';
+import { execForm, instructionsOf, parseCopy, readDockerfile } from '../helpers/dockerfile.js';
 import { ROOT, runNode } from '../helpers/process.js';
 import { connect, subscribe } from '../helpers/ws-client.js';
 
 const run = promisify(execFile);
+const sh = (command: string, cwd: string) => run('sh', ['-c', command], { cwd });
 
 /**
- * The production artefact, made the way the Dockerfile makes it: the build (scripts/build.ts, what
- * `npm run build` runs after codegen) into a fresh directory, then a clean directory holding only
- * that `dist/`, package.json, package-lock.json and `npm ci --omit=dev`, started with
- * `node dist/main.js` (what `npm run start:prod` runs).
+ * The production artefact, made by doing what the Dockerfile says (read from it, as no container
+ * engine runs here): the build stage's files copied into an empty directory and its commands run
+ * there; then a clean directory holding only what the runtime stage copies (dist/, package.json,
+ * package-lock.json) and its `npm ci --omit=dev`, started with the image's CMD.
  */
+const stages = readDockerfile();
+const buildStage = stages.find((stage) => stage.name === 'build');
+const runtimeStage = stages.at(-1);
+
 let workDir = '';
 let appDir = '';
 let gateway: ReturnType<typeof runNode> | undefined;
@@ -26,17 +32,50 @@ interface LockFile {
   packages: Record<string, { dev?: boolean }>;
 }
 
+/** COPY, into `directory` as the image's WORKDIR; `--from=build` reads the build stage's WORKDIR (/app), `buildDir`. */
+function copy(args: string, directory: string, buildDir: string): void {
+  const { from, sources, destination } = parseCopy(args);
+  for (const source of sources) {
+    const origin = from === 'build' ? join(buildDir, source.replace(/^\/app\//, '')) : join(ROOT, source);
+    // A directory's contents go into the destination; a file into it when it ends with '/'.
+    const target =
+      source.endsWith('/') || !destination.endsWith('/') ? join(directory, destination) : join(directory, destination, basename(source));
+    cpSync(origin, target, { recursive: true });
+  }
+}
+
 beforeAll(async () => {
+  if (!buildStage || !runtimeStage) throw new Error('the Dockerfile has no build stage or no runtime stage');
   workDir = mkdtempSync(join(tmpdir(), 'gateway-artifact-'));
+  const buildDir = join(workDir, 'build');
   appDir = join(workDir, 'app');
+  mkdirSync(buildDir);
   mkdirSync(appDir);
-  await run(process.execPath, ['--import', 'tsx', 'scripts/build.ts', join(appDir, 'dist')], { cwd: ROOT });
-  for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(ROOT, file), join(appDir, file));
-  // --prefer-offline only lets npm take the tarballs from its cache when it has them.
-  await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: appDir });
-  gateway = runNode(['dist/main.js'], { PORT: '0', LOG_LEVEL: 'info' }, appDir);
+
+  // Build stage: its COPYs, then its RUNs. Its `npm ci` (every dependency, from the same lock
+  // file) is the repository's own node_modules.
+  for (const args of instructionsOf(buildStage, 'COPY')) copy(args, buildDir, buildDir);
+  const [install, ...buildCommands] = instructionsOf(buildStage, 'RUN');
+  expect(install).toMatch(/^npm ci\b(?!.*--omit)/);
+  symlinkSync(join(ROOT, 'node_modules'), join(buildDir, 'node_modules'));
+  for (const command of buildCommands) await sh(command, buildDir);
+
+  // Runtime stage: its COPYs and its production install (with npm's cache when it has the
+  // tarballs; the image then cleans its own cache, which here would be the machine's).
+  for (const args of instructionsOf(runtimeStage, 'COPY')) copy(args, appDir, buildDir);
+  const [runtimeInstall = '', ...rest] = instructionsOf(runtimeStage, 'RUN').flatMap((command) =>
+    command.split('&&').map((part) => part.trim()),
+  );
+  expect(runtimeInstall).toMatch(/^npm ci --omit=dev\b/);
+  expect(rest).toEqual(['npm cache clean --force']);
+  await sh(`${runtimeInstall} --prefer-offline`, appDir);
+
+  const [node, ...args] = execForm(instructionsOf(runtimeStage, 'CMD')[0] ?? '');
+  expect(node).toBe('node');
+  // Emulator mode (no credentials, not production), on a free port.
+  gateway = runNode(args, { PORT: '0', LOG_LEVEL: 'info' }, appDir);
   const exited = once(gateway.child, 'exit').then(([code]) => {
-    throw new Error(`node dist/main.js exited with ${String(code)}: ${gateway?.stderr()}`);
+    throw new Error(`${args.join(' ')} exited with ${String(code)}: ${gateway?.stderr()}`);
   });
   const ready = await Promise.race([
     gateway.waitForLine((line) => typeof line.msg === 'string' && line.msg.startsWith('gateway ready')),
@@ -61,6 +100,18 @@ async function graphql<T>(query: string, variables?: Record<string, unknown>): P
 }
 
 describe('the production artefact (dist/ with production dependencies only)', () => {
+  it('runs as a non-root user, and its health check passes against the running gateway', async () => {
+    expect(instructionsOf(runtimeStage!, 'USER')).toEqual([expect.not.stringMatching(/^(root|0)(:|$)/)]);
+    const [healthcheck = ''] = instructionsOf(runtimeStage!, 'HEALTHCHECK');
+    const [node, ...args] = execForm(healthcheck);
+    expect(node).toBe('node');
+    expect(args.join(' ')).toContain('/healthz');
+    const port = new URL(url).port;
+    await expect(run(process.execPath, args, { cwd: appDir, env: { PATH: process.env.PATH ?? '', PORT: port } })).resolves.toBeDefined();
+    // And it fails when nothing answers there.
+    await expect(run(process.execPath, args, { cwd: appDir, env: { PATH: process.env.PATH ?? '', PORT: '1' } })).rejects.toThrow();
+  });
+
   it('holds only dist/, the package files and production dependencies: no dev dependency can be loaded', () => {
     expect(readdirSync(appDir).sort()).toEqual(['dist', 'node_modules', 'package-lock.json', 'package.json']);
     const lock = JSON.parse(readFileSync(join(appDir, 'package-lock.json'), 'utf8')) as LockFile;
