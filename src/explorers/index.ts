@@ -1,14 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import express, { Router, type RequestHandler, type Response } from 'express';
+import { assetDirectory } from '../infra/assets.js';
 import { loadOperations, operationsModule } from './operations.js';
 import { resolveVendorFiles } from './vendor.js';
 
-/**
- * Resolved from the project root, so the same paths work when running from src/ (tsx) and from
- * dist/ (tsc copies no assets).
- */
-const PUBLIC_DIR = fileURLToPath(new URL('../../src/explorers/public/', import.meta.url));
-const OPERATIONS_DIR = new URL('../../client/operations/', import.meta.url);
+/** In the repository from src/ (tsx), in dist/assets/ once built: see infra/assets.ts. */
+const PUBLIC_DIR = fileURLToPath(assetDirectory('src/explorers/public/'));
+const OPERATIONS_DIR = assetDirectory('client/operations/');
 
 /**
  * Everything the pages load comes from this origin: a page that tried a CDN would fail in the

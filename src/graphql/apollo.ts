@@ -1,10 +1,10 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { assertMayRun } from '../auth/authorize.js';
+import { sandboxLandingPage } from '../explorers/sandbox.js';
 import type { Metrics } from '../infra/metrics.js';
 import { truncateForLog } from '../infra/logger.js';
 import { jitGateway, type ExecutorKind } from './executor.js';
@@ -229,9 +229,7 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Gateway
           return { drainServer: beforeDrain };
         },
       },
-      sandbox
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, footer: false })
-        : ApolloServerPluginLandingPageDisabled(),
+      sandbox ? sandboxLandingPage() : ApolloServerPluginLandingPageDisabled(),
       operationLogPlugin(metrics),
       {
         async requestDidStart() {

@@ -2,9 +2,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
+import { assetDirectory } from '../infra/assets.js';
 import { resolvers } from '../resolvers/index.js';
 
-const SCHEMA_DIR = fileURLToPath(new URL('../../schema/', import.meta.url));
+const SCHEMA_DIR = fileURLToPath(assetDirectory('schema/'));
 
 /** The SDL files, one per domain, in a stable order. */
 export function loadTypeDefs(): string[] {

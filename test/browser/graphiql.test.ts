@@ -65,6 +65,20 @@ describe('GraphiQL at /graphiql, offline', { timeout: 60_000 }, () => {
   });
 });
 
+describe('the Apollo Sandbox page, offline', { timeout: 60_000 }, () => {
+  it('cannot load Sandbox from the CDN, says so, and its link leads to GraphiQL', async () => {
+    const { context, blocked } = await offlineContext(await chromium.get(), app.gateway.url);
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${app.gateway.url}/graphql`);
+    await page.getByText('Apollo Sandbox cannot be loaded').waitFor();
+    expect(blocked.some((url) => url.startsWith('https://embeddable-sandbox.cdn.apollographql.com/'))).toBe(true);
+    await page.locator('#offline-graphiql').getByRole('link', { name: 'GraphiQL' }).click();
+    await page.waitForURL(`${app.gateway.url}/graphiql`);
+    await page.locator('.graphiql-execute-button').waitFor();
+  });
+});
+
 async function rename(id: string, name: string): Promise<void> {
   const read = await app.graphql<{ schedule: { revision: string } }>('query($id: ID!) { schedule(id: $id) { revision } }', { id });
   const updated = await app.graphql<{ updateSchedule: { userErrors: unknown[] } }>(

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withOfflineLink } from '../../src/explorers/sandbox.js';
 import { startTestApp } from '../helpers/app.js';
 
 let app: Awaited<ReturnType<typeof startTestApp>>;
@@ -10,7 +11,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-const get = (path: string) => fetch(`${app.gateway.url}${path}`);
+const get = (path: string, headers: Record<string, string> = {}) => fetch(`${app.gateway.url}${path}`, { headers });
 
 /** What a page loads: the `src` of its scripts and images, the `href` of its links (not of its anchors). */
 function assetsOf(html: string): string[] {
@@ -97,5 +98,26 @@ describe('the landing page', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('the Apollo Sandbox page (GET /graphql from a browser)', () => {
+  it('points to the offline GraphiQL where Apollo says Sandbox cannot be loaded', async () => {
+    const response = await get('/graphql', { accept: 'text/html' });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('embeddable-sandbox');
+    // The fallback Apollo shows when its CDN cannot be reached holds the link, right after its notice.
+    const fallback = /<div class="fallback">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
+    expect(fallback).toMatch(
+      /cannot be loaded; it appears that you might be offline\.<\/p>\s*<p id="offline-graphiql">[^<]*<a href="\/graphiql">/,
+    );
+    expect((await get('/graphiql')).status).toBe(200);
+  });
+
+  it('keeps the link on a page whose offline notice reads otherwise', () => {
+    expect(withOfflineLink('<html><body><p>Something else</p></body></html>')).toMatch(
+      /<p>Something else<\/p><p id="offline-graphiql">[^<]*<a href="\/graphiql">[\s\S]*<\/body>/,
+    );
   });
 });

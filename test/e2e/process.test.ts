@@ -1,49 +1,9 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { runNode } from '../helpers/process.js';
 
 /** Runs the real entry point (what `npm start` runs) with the given environment. */
-function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  let stderr = '';
-  let buffered = '';
-  const waiters: Array<{ test: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }> = [];
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const parts = buffered.split('\n');
-    buffered = parts.pop() ?? '';
-    for (const line of parts.filter(Boolean)) {
-      lines.push(line);
-      let record: Record<string, unknown> = {};
-      try {
-        record = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        // kept in `lines`; the test asserts every line is JSON
-      }
-      for (const waiter of [...waiters]) {
-        if (!waiter.test(record)) continue;
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(record);
-      }
-    }
-  });
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return {
-    child,
-    lines,
-    stderr: () => stderr,
-    waitForLine: (test: (line: Record<string, unknown>) => boolean) =>
-      new Promise<Record<string, unknown>>((resolve) => waiters.push({ test, resolve })),
-  };
-}
+const run = (env: Record<string, string>) => runNode(['--import', 'tsx', 'src/main.ts'], env);
 
 describe('the process (npm start)', () => {
   it('starts on the emulator, prints only JSON log lines, serves, and stops cleanly on SIGTERM', async () => {
