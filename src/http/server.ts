@@ -18,6 +18,7 @@ import { limitRules } from '../graphql/limits.js';
 import type { EventBus } from '../bus/bus.js';
 import { startWebSocketEndpoint } from '../transports/websocket.js';
 import { createSchema, printSchemaArtifact } from '../graphql/schema.js';
+import { refuseCrossSiteSimpleGets } from './csrf.js';
 import { UpstreamGuard } from '../datasources/resilience.js';
 import { webhookEndpoint } from '../webhooks/route.js';
 import { explorerRoutes } from '../explorers/index.js';
@@ -206,6 +207,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(
     '/graphql',
     cors({ origin: allowedOrigins ?? true, maxAge: 600 }),
+    refuseCrossSiteSimpleGets({ allowedOrigins, landingPage: config.sandbox }),
     authenticateHttp(options.authenticator),
     rateLimit(rateLimiter),
     express.json({ limit: config.bodyLimitBytes }),
