@@ -206,7 +206,9 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Gateway
     ...(options.executor === 'jit' ? { gateway: jitGateway(schema) } : { schema }),
     // INTROSPECTION is applied by the shared validation rules (limitRules), the same on every transport.
     introspection: true,
-    csrfPrevention: true,
+    // Cross-site requests are refused before Apollo (src/http/csrf.ts): its own check would refuse
+    // the GET queries urql and graphql-request send by default.
+    csrfPrevention: false,
     stopOnTerminationSignals: false, // the process entry stops everything in order on SIGTERM / SIGINT
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,

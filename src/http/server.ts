@@ -17,7 +17,8 @@ import { CallerRateLimiter, authenticateHttp, rateLimit, type HttpLocals } from 
 import { limitRules } from '../graphql/limits.js';
 import type { EventBus } from '../bus/bus.js';
 import { startWebSocketEndpoint } from '../transports/websocket.js';
-import { createSchema } from '../graphql/schema.js';
+import { createSchema, printSchemaArtifact } from '../graphql/schema.js';
+import { refuseCrossSiteSimpleGets } from './csrf.js';
 import { UpstreamGuard } from '../datasources/resilience.js';
 import { webhookEndpoint } from '../webhooks/route.js';
 import { explorerRoutes } from '../explorers/index.js';
@@ -182,9 +183,31 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   if (config.sandbox) app.use(explorerRoutes());
   app.use(webhooks.router);
 
+  const callerOf = (res: express.Response) =>
+    (res.locals as Partial<HttpLocals>).caller ?? (options.authenticator.open ? OPEN_CALLER : undefined);
+  if (config.introspection) {
+    // The schema artefact: what introspection tells, as one SDL document, to the same callers.
+    const sdl = printSchemaArtifact(schema);
+    app.get(
+      '/schema.graphql',
+      cors({ origin: allowedOrigins ?? true, maxAge: 600 }),
+      authenticateHttp(options.authenticator),
+      rateLimit(rateLimiter),
+      (_req, res) => {
+        if (!callerOf(res)) {
+          res.setHeader('www-authenticate', 'Bearer');
+          sendGraphQLStyleError(res, 401, 'A bearer token is required.', ErrorCode.UNAUTHENTICATED);
+          return;
+        }
+        res.status(200).type('text/plain; charset=utf-8').setHeader('cache-control', 'no-cache').send(sdl);
+      },
+    );
+  }
+
   app.use(
     '/graphql',
     cors({ origin: allowedOrigins ?? true, maxAge: 600 }),
+    refuseCrossSiteSimpleGets({ allowedOrigins, landingPage: config.sandbox }),
     authenticateHttp(options.authenticator),
     rateLimit(rateLimiter),
     express.json({ limit: config.bodyLimitBytes }),
@@ -199,7 +222,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const caller = (res.locals as Partial<HttpLocals>).caller ?? (options.authenticator.open ? OPEN_CALLER : undefined);
+        const caller = callerOf(res);
         // Only a request that skipped authentication (a browser GET asking for HTML) lacks a caller.
         if (!caller) throw new UnauthenticatedError('A bearer token is required.', 401);
         const context = createContext({ requestId: req.get('x-request-id'), caller });

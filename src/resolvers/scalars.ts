@@ -12,9 +12,16 @@ function parseDateTime(value: unknown): string {
   return new Date(value).toISOString();
 }
 
+/*
+ * The descriptions and `specifiedByURL`s below are the SDL's (schema/common.graphql), word for word:
+ * graphql-tools lets a scalar's resolver replace them, and introspection serves the result.
+ * test/graphql/schema-artifact.test.ts fails when they drift apart.
+ */
+
 export const DateTime = new GraphQLScalarType<string, string>({
   name: 'DateTime',
-  description: 'An instant in time, as an ISO-8601 / RFC 3339 string in UTC.',
+  description:
+    'An instant in time, as an ISO-8601 / RFC 3339 string in UTC with milliseconds\n(`2026-11-22T09:30:00.000Z`). Inputs accept any RFC 3339 date-time with an offset.',
   specifiedByURL: 'https://datatracker.ietf.org/doc/html/rfc3339',
   serialize(value) {
     if (value instanceof Date) return value.toISOString();
@@ -57,7 +64,7 @@ function literalToJson(ast: ValueNode, variables: Record<string, unknown> | null
 
 export const JSON = new GraphQLScalarType<unknown, unknown>({
   name: 'JSON',
-  description: 'Arbitrary JSON value, passed through as is.',
+  description: 'Arbitrary JSON value (object, array, string, number, boolean or null), passed through as is.',
   specifiedByURL: 'https://www.rfc-editor.org/rfc/rfc8259',
   serialize: (value) => value,
   parseValue: (value) => value,

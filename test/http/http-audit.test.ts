@@ -10,7 +10,7 @@ describe('GraphQL over HTTP compliance (graphql-http serverAudits)', () => {
     const failures: string[] = [];
     for (const audit of audits) {
       const result = await audit.fn();
-      // 'notice' marks a MAY the gateway chose not to do: GET without a CSRF-safe header is refused.
+      // 'notice' marks a MAY the gateway chose not to do.
       if (result.status === 'warn' || result.status === 'error') failures.push(`${result.status}: ${audit.name}: ${result.reason}`);
     }
     expect(failures).toEqual([]);
