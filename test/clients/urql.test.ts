@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_INSTANCE_ID, DEMO_SCHEDULE_IDS } from '../../src/emulator/index.js';
 import { appForFile } from '../helpers/suite.js';
 import { waitFor } from '../helpers/ws-client.js';
+import { RENAME_MUTATION, SCHEDULE_QUERY, type RenameData, type ScheduleData } from './documents.js';
 import { recordingFetch } from './recording-fetch.js';
 
 /**
@@ -17,30 +18,9 @@ import { recordingFetch } from './recording-fetch.js';
 
 const SECRET = 'a-caller-secret-of-at-least-32-characters';
 
-const SCHEDULE = gql`
-  query Schedule($id: ID!) {
-    schedule(id: $id) {
-      id
-      name
-      revision
-    }
-  }
-`;
+const SCHEDULE = gql(SCHEDULE_QUERY);
 
-const RENAME = gql`
-  mutation Rename($id: ID!, $revision: String!, $name: String!) {
-    updateSchedule(schedule: { id: $id, revision: $revision, name: $name }) {
-      schedule {
-        id
-        name
-        revision
-      }
-      userErrors {
-        code
-      }
-    }
-  }
-`;
+const RENAME = gql(RENAME_MUTATION);
 
 const UPDATED = gql`
   subscription Updated($ids: [ID!]) {
@@ -54,12 +34,6 @@ const UPDATED = gql`
   }
 `;
 
-interface ScheduleData {
-  schedule: { id: string; name: string; revision: string };
-}
-interface RenameData {
-  updateSchedule: { schedule: { id: string; name: string; revision: string } | null; userErrors: Array<{ code: string }> };
-}
 interface UpdatedData {
   scheduleUpdated: { cursor: string; schedule: { id: string; name: string } };
 }
