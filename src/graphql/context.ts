@@ -36,7 +36,7 @@ export interface GatewayContext {
    * reads the data of the subscription's start or of another event.
    */
   forEvent(): GatewayContext;
-  /** Told to the caller in the response's `extensions.warnings` (over HTTP), e.g. a deprecated input ignored. */
+  /** Told to the caller in the response's `extensions.warnings` (over HTTP and WebSocket), e.g. a deprecated input ignored. */
   warnings: ResponseWarning[];
 }
 

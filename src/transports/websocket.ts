@@ -240,15 +240,22 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
       },
       onNext: (_ctx, _id, _payload, args, result) => {
         let executionResult = result as ExecutionResult;
-        // A query answered from cached data because the site's budget was spent says so, as over HTTP.
-        const staleAgeMs = (args.contextValue as GatewayContext | undefined)?.staleData.ageMs;
-        if (staleAgeMs !== undefined) {
+        const context = args.contextValue as GatewayContext | undefined;
+        // What the response tells besides its data, as over HTTP: cached data that stood in because
+        // the site's budget was spent, and warnings (a deprecated input ignored).
+        const staleAgeMs = context?.staleData.ageMs;
+        const warnings = context?.warnings.length ? context.warnings : undefined;
+        if (staleAgeMs !== undefined || warnings) {
           executionResult = {
             ...executionResult,
-            extensions: { ...executionResult.extensions, staleData: staleDataExtension(staleAgeMs) },
+            extensions: {
+              ...executionResult.extensions,
+              ...(staleAgeMs !== undefined && { staleData: staleDataExtension(staleAgeMs) }),
+              ...(warnings && { warnings }),
+            },
           };
         }
-        if (!executionResult.errors?.length) return staleAgeMs === undefined ? undefined : executionResult;
+        if (!executionResult.errors?.length) return staleAgeMs === undefined && !warnings ? undefined : executionResult;
         return { ...executionResult, errors: mask(executionResult.errors) };
       },
       // Errors of onSubscribe and of execution before the first result pass here: masked once.

@@ -23,7 +23,7 @@ function echo() {
   });
 }
 
-const { upstream, gateway } = gatewayOverFakeUpstream();
+const { upstream, gateway, client } = gatewayOverFakeUpstream();
 beforeEach(() => {
   echo();
 });
@@ -129,6 +129,26 @@ describe('the deprecated ExternalCalendarInput.enabled', () => {
     ]);
     expect(result.data).toMatchObject({ updateSyncConfig: { userErrors: [] } });
     expect(result.extensions).toEqual({
+      warnings: [
+        {
+          message: expect.stringContaining('deprecated and ignored') as unknown,
+          field: ['syncConfig', 'listEventFromCalendars', 'source', 'calendars', '0', 'enabled'],
+        },
+      ],
+    });
+  });
+
+  it('warns the caller over WebSocket too', async () => {
+    const { value } = await client
+      .iterate({
+        query: MUTATION,
+        variables: {
+          id: 'conn-1',
+          config: { listEventFromCalendars: { enabled: true, source: { calendars: [{ id: 'cal-1', enabled: true }] } } },
+        },
+      })
+      .next();
+    expect((value as { extensions?: unknown }).extensions).toEqual({
       warnings: [
         {
           message: expect.stringContaining('deprecated and ignored') as unknown,
