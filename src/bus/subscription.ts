@@ -85,6 +85,9 @@ export async function subscribeWithReplay(
   const remove = hub.add((event) => {
     if (!filter(event)) return;
     if (!pending) {
+      // On Redis the live copy of an event can come after the replay already read it from the
+      // log (the tail of the stream is another connection): it was delivered then.
+      if (since !== undefined && log.compare(event.cursor, last) <= 0) return;
       pushLive(event);
       return;
     }
