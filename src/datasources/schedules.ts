@@ -216,30 +216,32 @@ export class SchedulesApi {
 
   /** By id from the replica when it is coherent; otherwise Query Schedules by ids. */
   async #loadByIds(ids: readonly string[]): Promise<(ScheduleDto | null | Error)[]> {
-    if (this.#replica) {
-      const { replica, site } = this.#replica;
-      try {
-        const all = await replica.all(site, () => readWhole(this.#http, false));
-        const byId = new Map(all.map((schedule) => [schedule.id, schedule]));
-        return ids.map((id) => byId.get(id) ?? null);
-      } catch (error) {
-        if (!(error instanceof ReplicaUnavailable)) return ids.map(() => error as Error);
-      }
+    try {
+      const held = await this.#fromReplica((replica, site, loadAll) => replica.byIds(site, ids, loadAll));
+      return held ?? (await this.#queryByIds(ids));
+    } catch (error) {
+      return ids.map(() => error as Error);
     }
-    return this.#queryByIds(ids);
   }
 
   async #all(): Promise<ScheduleDto[]> {
-    if (this.#replica) {
-      const { replica, site } = this.#replica;
-      try {
-        return await replica.all(site, () => readWhole(this.#http, false));
-      } catch (error) {
-        if (!(error instanceof ReplicaUnavailable)) throw error;
-      }
-    }
     // No replica, or not coherent right now: read briefly cached, like the reads of other entities.
-    return readWhole(this.#http, true);
+    return (await this.#fromReplica((replica, site, loadAll) => replica.all(site, loadAll))) ?? readWhole(this.#http, true);
+  }
+
+  /** A read answered by the replica; undefined when there is none or it is not coherent right now. */
+  async #fromReplica<T>(
+    read: (replica: ScheduleReplica, site: string, loadAll: () => Promise<ScheduleDto[]>) => Promise<T>,
+  ): Promise<T | undefined> {
+    if (!this.#replica) return undefined;
+    const { replica, site } = this.#replica;
+    try {
+      // The replica's own loads are never cached: they must be fresh.
+      return await read(replica, site, () => readWhole(this.#http, false));
+    } catch (error) {
+      if (error instanceof ReplicaUnavailable) return undefined;
+      throw error;
+    }
   }
 
   /**

@@ -96,9 +96,10 @@ export class ScheduleReplica {
     return snapshot.order.flatMap((id) => snapshot.byId.get(id) ?? []);
   }
 
-  /** One schedule by id; null when the site has none with that id. */
-  async get(site: string, id: string, loadAll: LoadAll): Promise<ScheduleDto | null> {
-    return (await this.#snapshot(site, loadAll)).byId.get(id) ?? null;
+  /** These schedules by id, in the order asked; null where the site has none with that id. */
+  async byIds(site: string, ids: readonly string[], loadAll: LoadAll): Promise<(ScheduleDto | null)[]> {
+    const { byId } = await this.#snapshot(site, loadAll);
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   /** A schedule the gateway itself just wrote: visible at once to the next read on this instance. */
