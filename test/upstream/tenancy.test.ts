@@ -9,12 +9,13 @@ const TENANT_B = 'bbbbbbbb-0000-4000-8000-0000000000b1';
 
 const { emulator, app } = appModeOverEmulator((wix) => ({ WIX_WEBHOOK_PUBLIC_KEY: wix.webhookPublicKeyPem, AUTH_JWT_SECRET: SECRET }));
 
-async function ask<T>(tenant: string, query: string, variables?: Record<string, unknown>): Promise<T> {
+/** One operation as the tenant's caller, on the given gateway (the file's first one by default). */
+async function ask<T>(tenant: string, query: string, variables?: Record<string, unknown>, gateway = app.gateway): Promise<T> {
   const token = await new SignJWT({ instanceId: tenant })
     .setProtectedHeader({ alg: 'HS256' })
     .setExpirationTime('1h')
     .sign(new TextEncoder().encode(SECRET));
-  const response = await fetch(`${app.gateway.url}/graphql`, {
+  const response = await fetch(`${gateway.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
@@ -89,18 +90,7 @@ describe('app mode with WIX_INSTANCE_ID: the other tenants’ webhooks are dropp
   }));
 
   it('so another tenant is read through the short cache, not a replica that would never hear of its changes', async () => {
-    const askB = async <T>(query: string, variables?: Record<string, unknown>) => {
-      const token = await new SignJWT({ instanceId: TENANT_B })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setExpirationTime('1h')
-        .sign(new TextEncoder().encode(SECRET));
-      const response = await fetch(`${fixture.app.gateway.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      return ((await response.json()) as { data: T }).data;
-    };
+    const askB = <T>(query: string, variables?: Record<string, unknown>) => ask<T>(TENANT_B, query, variables, fixture.app.gateway);
     const [first] = (await askB<Schedules>(SCHEDULES)).schedules.edges;
     const id = first?.node.id ?? '';
     const stored = fixture.emulator.store.tenant(TENANT_B).getSchedule(id);
