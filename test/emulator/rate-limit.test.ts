@@ -51,3 +51,20 @@ describe('Wix’s limit of calls a minute per site', () => {
     server.close();
   });
 });
+
+describe('the control routes the bench drives', () => {
+  it('refuse bad input with a Wix-style 400 or 404, and change nothing', async () => {
+    emulator = await startEmulator({ rateLimitPerMinute: 0 });
+    const post = (path: string, body: unknown, method = 'POST') =>
+      fetch(`${emulator.url}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const id = DEMO_SCHEDULE_IDS.mayaPersonalTraining;
+    const before = emulator.store.defaultTenant.getSchedule(id)?.revision;
+    expect((await post(`/schedules/${id}/rename`, {})).status).toBe(400);
+    expect((await post(`/schedules/${id}/rename`, { name: 42 })).status).toBe(400);
+    expect((await post('/schedules/no-such-schedule/rename', { name: 'x' })).status).toBe(404);
+    expect(emulator.store.defaultTenant.getSchedule(id)?.revision).toBe(before);
+    expect((await post('/webhook-url', { url: 'ftp://elsewhere' }, 'PUT')).status).toBe(400);
+    expect((await post('/webhook-url', { url: 42 }, 'PUT')).status).toBe(400);
+    expect((await post('/webhook-url', { url: null }, 'PUT')).status).toBe(204);
+  });
+});
