@@ -1,25 +1,15 @@
 import type { IncomingMessage, Server } from 'node:http';
-import {
-  GraphQLError,
-  getOperationAST,
-  getVariableValues,
-  specifiedRules,
-  type ExecutionResult,
-  type GraphQLFormattedError,
-  type GraphQLSchema,
-  type ValidationRule,
-} from 'graphql';
+import { specifiedRules, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
-import { assertMayRun } from '../auth/authorize.js';
-import { staleDataExtension } from '../upstream/cache.js';
 import type { ContextFactory, GatewayContext } from '../graphql/context.js';
-import { assertCostWithin } from '../graphql/cost.js';
 import { callerKey, type CallerRateLimiter } from '../http/auth.js';
 import type { Metrics } from '../infra/metrics.js';
 import { AuthUnavailableError, ErrorCode, GatewayError, UnauthenticatedError } from '../infra/errors.js';
 import { DocumentCache } from './document-cache.js';
+import { checkOperation } from './operation-gate.js';
+import { errorMask, finishResult, type ErrorMask } from './results.js';
 import { SharedSubscriptions, isShareable, type ResultSink } from './shared-subscriptions.js';
 import { CallerSockets, POLICY_VIOLATION, closeAtExpiry, closeSlowConsumer } from './socket-limits.js';
 import { serveGraphQLWs, type ConnectionExtra } from './ws-server.js';
@@ -64,11 +54,18 @@ export interface WebSocketEndpoint {
   sharedStats(): { streams: number; consumers: number };
   /** Parsed documents kept, and the bytes they count for (at most `documentCacheBytes`). */
   documentCacheStats(): { documents: number; bytes: number };
+  /** What the other streaming transports (SSE, multipart HTTP) share with this one. */
+  streaming: StreamingParts;
+}
+
+/** The parsed-document cache, the shared executions and the error mask, one of each per gateway. */
+export interface StreamingParts {
+  documents: DocumentCache;
+  shared: SharedSubscriptions;
+  mask: ErrorMask;
 }
 
 const CLOSING_BRACE = Buffer.from('}');
-/** Variable errors reported at most for one operation (graphql-js's own default). */
-const VARIABLE_ERRORS_MAX = 50;
 const TEXT_FRAME = { binary: false } as const;
 
 /** WebSocket close code 1013: the server cannot take the connection now; the client may retry. */
@@ -94,16 +91,7 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
     metrics.sockets.inc();
     socket.once('close', () => metrics.sockets.dec());
   });
-  // The same masking as over HTTP: gateway errors as they are, anything else a bare internal error.
-  // A gateway error that ended a stream comes wrapped by graphql-ws: it is shown (and not logged) as itself.
-  const mask = (errors: readonly GraphQLError[]): GraphQLError[] =>
-    errors.map((wrapped) => {
-      const error = !wrapped.path && wrapped.originalError instanceof GatewayError ? wrapped.originalError : wrapped;
-      const { message, extensions, path } = formatError(error.toJSON(), error);
-      // `http` is Apollo Server's status hint: nothing for a socket.
-      const { http: _http, ...shown } = extensions ?? {};
-      return new GraphQLError(message, { nodes: error.nodes, path, extensions: shown });
-    });
+  const mask = errorMask(formatError);
   const rules = [...specifiedRules, ...options.validationRules];
   const documents = new DocumentCache(schema, rules, options.maxTokens, options.documentCacheBytes);
   const callerSockets = new CallerSockets(options.maxSocketsPerCaller);
@@ -195,32 +183,9 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
             new GatewayError(`At most ${options.maxSubscriptionsPerSocket} operations per socket.`, ErrorCode.TOO_MANY_SUBSCRIPTIONS),
           ];
         }
-        const checked = documents.get(payload.query);
-        if ('parseError' in checked) return [new GatewayError(checked.parseError, ErrorCode.GRAPHQL_PARSE_FAILED)];
-        const { document, invalid } = checked;
-        if (invalid.length > 0) {
-          return invalid.map(
-            (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED } }),
-          );
-        }
-        const operation = getOperationAST(document, payload.operationName);
-        if (operation) {
-          // As Apollo Server does over HTTP: variables that do not fit their types are the client's error.
-          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, {
-            maxErrors: VARIABLE_ERRORS_MAX,
-          });
-          if (coerced.errors) {
-            return coerced.errors.map(
-              (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT } }),
-            );
-          }
-        }
-        try {
-          assertMayRun(caller, operation?.operation);
-          if (operation) assertCostWithin(schema, document, operation, payload.variables, options.maxCost);
-        } catch (error) {
-          return [error as GraphQLError];
-        }
+        const gate = checkOperation(schema, documents, options.maxCost, caller, payload);
+        if ('errors' in gate) return gate.errors;
+        const { document } = gate;
         const contextValue = createContext({
           requestId: ctx.extra.requestId,
           caller,
@@ -238,26 +203,9 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
         }
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
-      onNext: (_ctx, _id, _payload, args, result) => {
-        let executionResult = result as ExecutionResult;
-        const context = args.contextValue as GatewayContext | undefined;
-        // What the response tells besides its data, as over HTTP: cached data that stood in because
-        // the site's budget was spent, and warnings (a deprecated input ignored).
-        const staleAgeMs = context?.staleData.ageMs;
-        const warnings = context?.warnings.length ? context.warnings : undefined;
-        if (staleAgeMs !== undefined || warnings) {
-          executionResult = {
-            ...executionResult,
-            extensions: {
-              ...executionResult.extensions,
-              ...(staleAgeMs !== undefined && { staleData: staleDataExtension(staleAgeMs) }),
-              ...(warnings && { warnings }),
-            },
-          };
-        }
-        if (!executionResult.errors?.length) return staleAgeMs === undefined && !warnings ? undefined : executionResult;
-        return { ...executionResult, errors: mask(executionResult.errors) };
-      },
+      // What the response tells besides its data, as over HTTP (see finishResult).
+      onNext: (_ctx, _id, _payload, args, result) =>
+        finishResult(result as ExecutionResult, args.contextValue as GatewayContext | undefined, mask),
       // Errors of onSubscribe and of execution before the first result pass here: masked once.
       onError: (_ctx, _id, _payload, errors) => mask(errors),
     },
@@ -272,6 +220,7 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
     },
     sharedStats: () => shared.stats(),
     documentCacheStats: () => ({ documents: documents.size, bytes: documents.bytes }),
+    streaming: { documents, shared, mask },
   };
 }
 
