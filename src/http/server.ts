@@ -16,6 +16,7 @@ import { OPEN_CALLER } from '../auth/caller.js';
 import { CallerRateLimiter, authenticateHttp, rateLimit, type HttpLocals } from './auth.js';
 import { limitRules } from '../graphql/limits.js';
 import type { EventBus } from '../bus/bus.js';
+import { createHttpStreams } from '../transports/http-streams.js';
 import { startWebSocketEndpoint } from '../transports/websocket.js';
 import { createSchema, printSchemaArtifact } from '../graphql/schema.js';
 import { refuseCrossSiteSimpleGets } from './csrf.js';
@@ -56,6 +57,8 @@ export interface GatewayOptions {
   metrics?: Metrics;
   /** How long a webhook body may take to arrive; default 10 s (then 408). */
   webhookBodyTimeoutMs?: number;
+  /** Interval of SSE keep-alives and multipart heartbeats (tests shorten it). */
+  streamHeartbeatMs?: number;
 }
 
 /**
@@ -140,6 +143,25 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     sharedExecution: config.limits.wsSharedExecution,
   });
   metrics.watch(bus, () => webSockets.sharedStats());
+  const callerOf = (res: express.Response) =>
+    (res.locals as Partial<HttpLocals>).caller ?? (options.authenticator.open ? OPEN_CALLER : undefined);
+  // Subscriptions over HTTP (GraphQL over SSE, Apollo's multipart protocol), on the WebSocket's gate and shares.
+  const httpStreams = createHttpStreams({
+    schema,
+    createContext,
+    parts: webSockets.streaming,
+    logger,
+    metrics,
+    maxCost: config.limits.cost,
+    maxStreamsPerCaller: config.limits.httpMaxStreamsPerCaller,
+    maxBufferedBytes: config.limits.wsMaxBufferedBytes,
+    sharedExecution: config.limits.wsSharedExecution,
+    callerOf,
+    ...(options.streamHeartbeatMs !== undefined && {
+      sseKeepAliveMs: options.streamHeartbeatMs,
+      multipartHeartbeatMs: options.streamHeartbeatMs,
+    }),
+  });
   const apollo = createApolloServer({
     schema,
     httpServer,
@@ -147,7 +169,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     formatError,
     metrics,
     sandbox: config.sandbox,
-    beforeDrain: () => webSockets.close(),
+    beforeDrain: async () => {
+      await httpStreams.close();
+      await webSockets.close();
+    },
     validationRules,
     maxTokens: config.limits.tokens,
     maxCost: config.limits.cost,
@@ -183,8 +208,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   if (config.sandbox) app.use(explorerRoutes());
   app.use(webhooks.router);
 
-  const callerOf = (res: express.Response) =>
-    (res.locals as Partial<HttpLocals>).caller ?? (options.authenticator.open ? OPEN_CALLER : undefined);
   if (config.introspection) {
     // The schema artefact: what introspection tells, as one SDL document, to the same callers.
     const sdl = printSchemaArtifact(schema);
@@ -204,6 +227,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     );
   }
 
+  // GraphQL over SSE (graphql-sse's distinct-connections mode): same auth, limits and CSRF rule as /graphql.
+  app.use(
+    '/graphql/stream',
+    cors({ origin: allowedOrigins ?? true, maxAge: 600 }),
+    refuseCrossSiteSimpleGets({ allowedOrigins, landingPage: false }),
+    authenticateHttp(options.authenticator),
+    rateLimit(rateLimiter),
+    express.json({ limit: config.bodyLimitBytes }),
+    httpStreams.sse,
+  );
   app.use(
     '/graphql',
     cors({ origin: allowedOrigins ?? true, maxAge: 600 }),
@@ -220,6 +253,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
       next();
     },
+    // A subscription: streamed with Apollo's multipart protocol when asked so, refused (400) otherwise.
+    httpStreams.multipartOrRefuse,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const caller = callerOf(res);

@@ -83,6 +83,7 @@ const EnvSchema = z.object({
   WS_MAX_SUBSCRIPTIONS: count(1, 10_000, 100),
   WS_MAX_QUEUED_EVENTS: count(1, 1_000_000, 1_000),
   WS_MAX_SOCKETS_PER_CALLER: count(0, 1_000_000, 10),
+  HTTP_MAX_STREAMS_PER_CALLER: count(0, 1_000_000, 10),
   WS_MAX_BUFFERED_BYTES: count(64 * 1_024, 1_024 * 1_024 * 1_024, 2 * 1_024 * 1_024),
   WS_DOCUMENT_CACHE_BYTES: count(0, 1_024 * 1_024 * 1_024, 8 * 1_024 * 1_024),
   WS_SHARED_EXECUTION: bool.default(true),
@@ -122,6 +123,8 @@ export interface Limits {
   wsMaxQueuedEvents: number;
   /** Sockets one caller may hold open at once on one instance; 0: no limit. */
   wsMaxSocketsPerCaller: number;
+  /** Subscriptions one caller may stream over HTTP (SSE, multipart) at once on one instance; 0: no limit. */
+  httpMaxStreamsPerCaller: number;
   /** Bytes one socket may have waiting (unsent, plus events queued for its subscriptions) before it counts as too slow. */
   wsMaxBufferedBytes: number;
   /** Parsed and validated WebSocket documents kept, in bytes of their text; 0: none kept. */
@@ -316,6 +319,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       wsMaxSubscriptions: e.WS_MAX_SUBSCRIPTIONS,
       wsMaxQueuedEvents: e.WS_MAX_QUEUED_EVENTS,
       wsMaxSocketsPerCaller: e.WS_MAX_SOCKETS_PER_CALLER,
+      httpMaxStreamsPerCaller: e.HTTP_MAX_STREAMS_PER_CALLER,
       wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
       wsDocumentCacheBytes: e.WS_DOCUMENT_CACHE_BYTES,
       wsSharedExecution: e.WS_SHARED_EXECUTION,

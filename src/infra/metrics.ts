@@ -164,6 +164,11 @@ export function createMetrics() {
       help: 'WebSocket connections currently open.',
       registers: [registry],
     }),
+    httpStreams: new Gauge({
+      name: 'gateway_active_http_streams',
+      help: 'Subscriptions streamed over HTTP (GraphQL over SSE, multipart) currently open.',
+      registers: [registry],
+    }),
     /** The bus and the shared subscriptions whose state the gauges read. */
     watch(eventBus: EventBus, sharedStats?: () => { streams: number; consumers: number }) {
       bus = eventBus;

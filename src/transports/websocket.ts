@@ -204,8 +204,7 @@ export function startWebSocketEndpoint(options: WebSocketOptions): WebSocketEndp
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
       // What the response tells besides its data, as over HTTP (see finishResult).
-      onNext: (_ctx, _id, _payload, args, result) =>
-        finishResult(result as ExecutionResult, args.contextValue as GatewayContext | undefined, mask),
+      onNext: (_ctx, _id, _payload, args, result) => finishResult(result, args.contextValue as GatewayContext | undefined, mask),
       // Errors of onSubscribe and of execution before the first result pass here: masked once.
       onError: (_ctx, _id, _payload, errors) => mask(errors),
     },
