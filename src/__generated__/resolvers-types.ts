@@ -11,7 +11,7 @@ import type { ConferencingType } from '../datasources/schedules.dto.js';
 import type { PermissionRole } from '../datasources/schedules.dto.js';
 import type { SchedulePersonalFields } from '../datasources/schedules.dto.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ConnectionDto, ListConnectionsResponse, ConnectionSyncConfigDto, ListEventFromCalendarsDto, SyncToCalendarDto, PrimaryCalendarDto, ExternalCalendarView, ProviderDto, ProviderFeaturesDto, ExternalEventDto } from '../datasources/external-calendars.dto.js';
+import type { ConnectionDto, ListConnectionsResponse, ConnectionSyncConfigDto, ListEventFromCalendarsView, SyncToCalendarDto, PrimaryCalendarDto, ExternalCalendarView, ProviderDto, ProviderFeaturesDto, ExternalEventDto } from '../datasources/external-calendars.dto.js';
 import type { ScheduleDto, LocationDto, ConferencingDetailsDto, PermissionDto } from '../datasources/schedules.dto.js';
 import type { ScheduleEventPayload } from '../bus/events.js';
 import type { UserErrorData } from '../inputs/user-input.js';
@@ -114,7 +114,7 @@ export { ConnectMethod };
  * A link between a Wix schedule and a Google, Apple or Microsoft calendar, with its sync settings
  * (Wix Bookings External Calendar v2).
  */
-export type Connection = {
+export type Connection = Node & {
   __typename?: 'Connection';
   /** ID of the Wix app that created the connection. */
   appId?: Maybe<Scalars['ID']['output']>;
@@ -131,7 +131,7 @@ export type Connection = {
   errorReason: ConnectionErrorReason;
   /** Email address of the external account; set only once the connection completed successfully. */
   externalAccountEmail?: Maybe<Scalars['String']['output']>;
-  /** Connection ID (an opaque string). */
+  /** Connection ID: the Wix id (a UUID), unique across types and sites; treat it as opaque. */
   id: Scalars['ID']['output'];
   /**
    * The provider of the external calendar, with the sync settings it allows (from List Providers,
@@ -242,16 +242,23 @@ export type ExportTargetInput =
   { dedicatedCalendar?: never; primaryCalendar: Scalars['Boolean']['input']; };
 
 /** A calendar in the external account. Every field is nullable: Wix echoes what was sent. */
-export type ExternalCalendar = {
+export type ExternalCalendar = Node & {
   __typename?: 'ExternalCalendar';
+  /** Calendar ID at the provider (what `id` was before it became globally unique). */
+  calendarId?: Maybe<Scalars['ID']['output']>;
   /**
    * In a `CalendarSelection`, the `enabled` of its `ListEventFromCalendars` (whether events are
    * imported); null in `Connection.calendars`.
    * @deprecated Wix's calendar is { id, name }: whether events are imported belongs to the whole list. Read `ListEventFromCalendars.enabled`.
    */
   enabled?: Maybe<Scalars['Boolean']['output']>;
-  /** Calendar ID at the provider. */
-  id?: Maybe<Scalars['ID']['output']>;
+  /**
+   * Globally unique, opaque id of this calendar of this connection. The provider's own id
+   * (`calendarId`) is not unique: the same calendar id is in every account of a provider, so a
+   * normalising client cache would merge different connections' calendars. Inputs
+   * (`ExternalCalendarInput.id`) take either this id or `calendarId`.
+   */
+  id: Scalars['ID']['output'];
   /** Calendar name, for example `Primary` or `Birthdays`. */
   name?: Maybe<Scalars['String']['output']>;
 };
@@ -263,7 +270,7 @@ export type ExternalCalendarInput = {
    * @deprecated Wix's calendar is { id, name }: whether events are imported belongs to the whole list. Set `ListEventFromCalendarsInput.enabled`.
    */
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Calendar ID at the provider (from `Connection.calendars`). */
+  /** Calendar ID at the provider (`ExternalCalendar.calendarId`), or the calendar's `ExternalCalendar.id`. */
   id?: InputMaybe<Scalars['ID']['input']>;
   /** Calendar name (at most 200 characters). */
   name?: InputMaybe<Scalars['String']['input']>;
@@ -497,6 +504,15 @@ export type MutationUpdateSyncConfigArgs = {
 };
 
 /**
+ * An object with an identity (Relay's Global Object Identification): `id` is globally unique across
+ * types and sites, opaque (do not parse it), and finds the object again with `Query.node`.
+ */
+export type Node = {
+  /** Globally unique, opaque id. */
+  id: Scalars['ID']['output'];
+};
+
+/**
  * Where a page of a list stands (Relay-style paging). Pass `endCursor` as `after` to get the next
  * page; every edge also has its own `cursor`, to resume right after that item.
  */
@@ -506,6 +522,13 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
   /** Whether there are more items after this page. */
   hasNextPage: Scalars['Boolean']['output'];
+  /**
+   * Whether there are items before this page. Lists page forward only (`first`/`after`), so this is
+   * false, as the Relay connection spec allows for forward paging.
+   */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** Cursor of the first item of this page; null when the page is empty. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /** Whether and how to tell participants of the schedule's events about a change. */
@@ -594,6 +617,13 @@ export type Query = {
    * `BAD_USER_INPUT`, and nothing is sent to Wix.
    */
   externalEvents: ExternalEventConnection;
+  /**
+   * The object with this id (any type implementing `Node`), within the caller's site; null when it
+   * does not exist or belongs to another site.
+   */
+  node?: Maybe<Node>;
+  /** Several objects by id, in the order asked; null for each one not found (at most 100 ids). */
+  nodes: Array<Maybe<Node>>;
   /** Every external calendar provider Wix can connect to, with what each supports (List Providers). */
   providers: Array<Provider>;
   /** One schedule by ID (Get Schedule); null when Wix does not know it. Cancelled schedules are returned too. */
@@ -629,6 +659,18 @@ export type QueryExternalEventsArgs = {
 
 
 /** Root of every read operation. */
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Root of every read operation. */
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
+/** Root of every read operation. */
 export type QueryScheduleArgs = {
   id: Scalars['ID']['input'];
   includePersonalData?: InputMaybe<Scalars['Boolean']['input']>;
@@ -649,7 +691,7 @@ export type QuerySchedulesArgs = {
  * A Wix calendar schedule (Calendar Schedules v3): the container of a staff member's, a service's or
  * the business's events.
  */
-export type Schedule = {
+export type Schedule = Node & {
   __typename?: 'Schedule';
   /** ID of the Wix app that owns the schedule (Wix Bookings: `13d21c63-b5ec-5912-8397-c3a5ddb27a97`). Cannot change. */
   appId?: Maybe<Scalars['ID']['output']>;
@@ -669,7 +711,7 @@ export type Schedule = {
   extendedFields?: Maybe<Scalars['JSON']['output']>;
   /** ID of what the schedule belongs to in the app that owns it: a Bookings staff member's resource ID, a service ID, or `4e0579a5-491e-4e70-a872-d097eed6e520` for the business's working hours. Cannot change after creation. */
   externalId?: Maybe<Scalars['ID']['output']>;
-  /** Schedule ID (GUID). */
+  /** Schedule ID: the Wix id (a GUID), unique across types and sites; treat it as opaque. */
   id: Scalars['ID']['output'];
   /** Schedule name (1–200 characters). */
   name?: Maybe<Scalars['String']['output']>;
@@ -990,16 +1032,29 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
     | ( PrimaryCalendarDto )
   ;
   ImportSource:
-    | ( ListEventFromCalendarsDto )
+    | ( ListEventFromCalendarsView )
     | ( PrimaryCalendarDto )
   ;
 };
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Node:
+    | ( ConnectionDto )
+    | ( ExternalCalendarView )
+    | ( ScheduleDto )
+  ;
+  ScheduleEvent:
+    | ( ScheduleEventPayload )
+    | ( ScheduleEventPayload )
+    | ( ScheduleEventPayload )
+  ;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  CalendarSelection: ResolverTypeWrapper<ListEventFromCalendarsDto>;
+  CalendarSelection: ResolverTypeWrapper<ListEventFromCalendarsView>;
   CalendarType: CalendarType;
   CancelSchedulePayload: ResolverTypeWrapper<Omit<CancelSchedulePayload, 'schedule' | 'userErrors'> & { schedule?: Maybe<ResolversTypes['Schedule']>, userErrors: Array<ResolversTypes['UserError']> }>;
   ConferencingDetails: ResolverTypeWrapper<ConferencingDetailsDto>;
@@ -1033,12 +1088,13 @@ export type ResolversTypes = {
   ImportSourceInput: ImportSourceInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
-  ListEventFromCalendars: ResolverTypeWrapper<ListEventFromCalendarsDto>;
+  ListEventFromCalendars: ResolverTypeWrapper<ListEventFromCalendarsView>;
   ListEventFromCalendarsInput: ListEventFromCalendarsInput;
   Location: ResolverTypeWrapper<LocationDto>;
   LocationInput: LocationInput;
   LocationType: LocationType;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   ParticipantNotificationInput: ParticipantNotificationInput;
   Permission: ResolverTypeWrapper<PermissionDto>;
@@ -1074,7 +1130,7 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
-  CalendarSelection: ListEventFromCalendarsDto;
+  CalendarSelection: ListEventFromCalendarsView;
   CancelSchedulePayload: Omit<CancelSchedulePayload, 'schedule' | 'userErrors'> & { schedule?: Maybe<ResolversParentTypes['Schedule']>, userErrors: Array<ResolversParentTypes['UserError']> };
   ConferencingDetails: ConferencingDetailsDto;
   ConferencingDetailsInput: ConferencingDetailsInput;
@@ -1101,11 +1157,12 @@ export type ResolversParentTypes = {
   ImportSourceInput: ImportSourceInput;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
-  ListEventFromCalendars: ListEventFromCalendarsDto;
+  ListEventFromCalendars: ListEventFromCalendarsView;
   ListEventFromCalendarsInput: ListEventFromCalendarsInput;
   Location: LocationDto;
   LocationInput: LocationInput;
   Mutation: Record<PropertyKey, never>;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   ParticipantNotificationInput: ParticipantNotificationInput;
   Permission: PermissionDto;
@@ -1183,6 +1240,7 @@ export type ConnectionResolvers<ContextType = GatewayContext, ParentType extends
   status?: Resolver<ResolversTypes['ConnectionStatus'], ParentType, ContextType>;
   syncConfig?: Resolver<Maybe<ResolversTypes['ConnectionSyncConfig']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ConnectionErrorReasonResolvers = EnumResolverSignature<{ EXTERNAL_CALENDAR_CREATION_FAILED?: any, EXTERNAL_CALENDAR_DELETED?: any, TOKEN_REVOKED?: any, UNDEFINED?: any }, ResolversTypes['ConnectionErrorReason']>;
@@ -1225,9 +1283,11 @@ export type ExportTargetResolvers<ContextType = GatewayContext, ParentType exten
 };
 
 export type ExternalCalendarResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExternalCalendar'] = ResolversParentTypes['ExternalCalendar']> = {
+  calendarId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   enabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ExternalEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExternalEvent'] = ResolversParentTypes['ExternalEvent']> = {
@@ -1287,9 +1347,15 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   updateSyncConfig?: Resolver<ResolversTypes['UpdateSyncConfigPayload'], ParentType, ContextType, RequireFields<MutationUpdateSyncConfigArgs, 'connectionId' | 'syncConfig'>>;
 };
 
+export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
+  __resolveType: TypeResolveFn<'Connection' | 'ExternalCalendar' | 'Schedule', ParentType, ContextType>;
+};
+
 export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PermissionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Permission'] = ResolversParentTypes['Permission']> = {
@@ -1326,6 +1392,8 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   connection?: Resolver<Maybe<ResolversTypes['Connection']>, ParentType, ContextType, RequireFields<QueryConnectionArgs, 'id'>>;
   connections?: Resolver<ResolversTypes['ConnectionList'], ParentType, ContextType, Partial<QueryConnectionsArgs>>;
   externalEvents?: Resolver<ResolversTypes['ExternalEventConnection'], ParentType, ContextType, RequireFields<QueryExternalEventsArgs, 'filter' | 'first'>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   providers?: Resolver<Array<ResolversTypes['Provider']>, ParentType, ContextType>;
   schedule?: Resolver<Maybe<ResolversTypes['Schedule']>, ParentType, ContextType, RequireFields<QueryScheduleArgs, 'id'>>;
   schedules?: Resolver<ResolversTypes['ScheduleConnection'], ParentType, ContextType, RequireFields<QuerySchedulesArgs, 'first'>>;
@@ -1348,6 +1416,7 @@ export type ScheduleResolvers<ContextType = GatewayContext, ParentType extends R
   status?: Resolver<ResolversTypes['ScheduleStatus'], ParentType, ContextType>;
   timeZone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ScheduleCancelledResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ScheduleCancelled'] = ResolversParentTypes['ScheduleCancelled']> = {
@@ -1453,6 +1522,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   Location?: LocationResolvers<ContextType>;
   LocationType?: LocationTypeResolvers;
   Mutation?: MutationResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Permission?: PermissionResolvers<ContextType>;
   PermissionIdentity?: PermissionIdentityResolvers<ContextType>;

@@ -43,7 +43,14 @@ export const CalendarDto = z.object({
 export type CalendarDto = z.infer<typeof CalendarDto>;
 
 /** A calendar as GraphQL shows it: in a selection, with the `enabled` of the list it belongs to. */
-export type ExternalCalendarView = CalendarDto & { listEnabled?: boolean | null | undefined };
+export type ExternalCalendarView = CalendarDto & {
+  listEnabled?: boolean | null | undefined;
+  /** The connection the calendar belongs to: what makes its GraphQL id unique. */
+  connectionId?: string | undefined;
+};
+
+/** Import settings as GraphQL shows them: knowing their connection (for their calendars' ids). */
+export type ListEventFromCalendarsView = ListEventFromCalendarsDto & { connectionId?: string | undefined };
 
 /** Import settings; the one-of is "exactly one of `primaryCalendar` / `calendars` present". */
 export const ListEventFromCalendarsDto = z.object({

@@ -1,3 +1,4 @@
+import { decodeExternalCalendarId } from '../resolvers/node.js';
 import { z } from 'zod';
 import type { WixSyncConfigBody } from '../datasources/external-calendars.dto.js';
 import { withoutNulls } from './compact.js';
@@ -61,7 +62,9 @@ export const SyncConfigInput = z
       if (source?.calendars) {
         body.listEventFromCalendars.calendars = {
           // Wix's Calendar is { id, name }: a deprecated `enabled` given here is dropped (see ignoredCalendarEnabled).
-          calendars: source.calendars.map(({ id, name }) => withoutNulls({ id, name })),
+          calendars: source.calendars.map(({ id, name }) =>
+            withoutNulls({ id: id && (decodeExternalCalendarId(id)?.calendarId ?? id), name }),
+          ),
         };
       }
     }

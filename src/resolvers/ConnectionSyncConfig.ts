@@ -8,6 +8,7 @@ import type {
   PrimaryCalendarResolvers,
   SyncToCalendarResolvers,
 } from '../__generated__/resolvers-types.js';
+import { externalCalendarId } from './node.js';
 
 /**
  * The Wix one-ofs become unions: the settings object itself is the union value, and its one-of
@@ -41,9 +42,13 @@ export const DedicatedCalendar: DedicatedCalendarResolvers = {
 
 /** Each calendar carries the list's `enabled`: the deprecated `ExternalCalendar.enabled` answers it. */
 export const CalendarSelection: CalendarSelectionResolvers = {
-  calendars: ({ calendars, enabled }) => (calendars?.calendars ?? []).map((calendar) => ({ ...calendar, listEnabled: enabled ?? false })),
+  calendars: ({ calendars, enabled, connectionId }) =>
+    (calendars?.calendars ?? []).map((calendar) => ({ ...calendar, listEnabled: enabled ?? false, connectionId })),
 };
 
 export const ExternalCalendar: ExternalCalendarResolvers = {
+  // Without its connection (never, as the schema reaches calendars) the provider's id is all there is.
+  id: (calendar) => (calendar.connectionId ? externalCalendarId(calendar.connectionId, calendar) : (calendar.id ?? '')),
+  calendarId: ({ id }) => id ?? null,
   enabled: ({ listEnabled }) => listEnabled ?? null,
 };

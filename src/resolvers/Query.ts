@@ -1,3 +1,4 @@
+import { nodeQueries } from './node.js';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { EVENTS_PAGE_MAX } from '../datasources/external-calendars.js';
 import type { ExternalEventDto, ListEventsFilter } from '../datasources/external-calendars.dto.js';
@@ -16,6 +17,7 @@ const SCHEDULES: ListSpec<ScheduleListFilter> = { kind: 'schedules', filter: Sch
 const SCHEDULES_FIRST = 50;
 
 export const Query: QueryResolvers = {
+  ...nodeQueries,
   connection: (_, { id }, { wix }) => wix.externalCalendars.getConnection(id),
   connections: (_, { scheduleIds, partialFailure }, { wix }) => wix.externalCalendars.listConnections({ scheduleIds, partialFailure }),
   providers: (_, __, { wix }) => wix.externalCalendars.listProviders(),

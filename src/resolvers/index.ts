@@ -11,6 +11,7 @@ import {
   SyncToCalendar,
 } from './ConnectionSyncConfig.js';
 import { Mutation } from './Mutation.js';
+import { Node } from './node.js';
 import { Query } from './Query.js';
 import { DateTime, JSON } from './scalars.js';
 import { Schedule } from './Schedule.js';
@@ -32,6 +33,7 @@ export const resolvers = {
   ExternalCalendar,
   Schedule,
   ScheduleEvent,
+  Node,
   DateTime,
   JSON,
 } satisfies Resolvers;

@@ -47,7 +47,22 @@ export interface Edge<T> {
 
 export interface Page<T> {
   edges: Edge<T>[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: PageInfo;
+}
+
+/**
+ * Relay's PageInfo. Lists page forward only (`first`/`after`): `hasPreviousPage` is false, as the
+ * Relay connection spec allows for forward paging; `startCursor` is the first edge's cursor.
+ */
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+}
+
+function pageInfo<T>(edges: readonly Edge<T>[], hasNextPage: boolean, endCursor: string | null): PageInfo {
+  return { hasNextPage, endCursor, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null };
 }
 
 /** `first`, checked before any upstream call: 1 to the list's maximum. */
@@ -123,7 +138,7 @@ export async function fetchPage<F, T>(
     edges.push({ node, cursor: encodeCursor(spec.kind, after) });
   }
   const endCursor = edges.at(-1)?.cursor ?? (next ? encodeCursor(spec.kind, { page: { cursor: next }, skip: 0 }) : null);
-  return { edges, pageInfo: { hasNextPage: page.hasNext, endCursor } };
+  return { edges, pageInfo: pageInfo(edges, page.hasNext, endCursor) };
 }
 
 /**
@@ -180,6 +195,6 @@ export function pageOfHeld<F, T extends { id: string }>(
   const edges = slice.map((node) => ({ node, cursor: cursorAt(node.id) }));
   return {
     edges,
-    pageInfo: { hasNextPage: start + first < items.length, endCursor: edges.at(-1)?.cursor ?? (afterId ? cursorAt(afterId) : null) },
+    pageInfo: pageInfo(edges, start + first < items.length, edges.at(-1)?.cursor ?? (afterId ? cursorAt(afterId) : null)),
   };
 }

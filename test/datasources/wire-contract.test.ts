@@ -81,7 +81,7 @@ describe('Query.connection (Get Connection)', () => {
       },
     }));
     const result = await gateway.graphql(`{ connection(id: "c1") { syncConfig {
-      listEventFromCalendars { enabled source { __typename ... on CalendarSelection { calendars { id name enabled } } } }
+      listEventFromCalendars { enabled source { __typename ... on CalendarSelection { calendars { id: calendarId name enabled } } } }
       syncToCalendar { enabled target { __typename ... on PrimaryCalendar { primaryCalendar } } }
     } } }`);
     expect(result.data).toEqual({

@@ -202,7 +202,7 @@ describe('6. List Calendars: Connection.calendars', () => {
           }
         : { body: { connection: wixConnection('c1', 's1') } },
     );
-    const result = await gateway.graphql('{ connection(id: "c1") { calendars { id name enabled } } }');
+    const result = await gateway.graphql('{ connection(id: "c1") { calendars { id: calendarId name enabled } } }');
     expect(wire(upstream.requests)).toEqual([
       { method: 'GET', path: `${EC}/connections/c1`, query: '', body: undefined },
       { method: 'GET', path: `${EC}/connections/c1/calendars`, query: '', body: undefined },
@@ -224,7 +224,7 @@ describe('6. List Calendars: Connection.calendars', () => {
         ? applicationError(403, 'PREMIUM_FEATURE_NOT_ENABLED')
         : { body: { connection: wixConnection('c1', 's1') } },
     );
-    const result = await gateway.graphql('{ connection(id: "c1") { id calendars { id } } }');
+    const result = await gateway.graphql('{ connection(id: "c1") { id calendars { id: calendarId } } }');
     expect(codes(result)).toEqual(['PREMIUM_FEATURE_NOT_ENABLED']);
     expect(result.data).toEqual({ connection: null });
   });

@@ -78,7 +78,7 @@ describe('Connection.calendars: one List Calendars per distinct connection, at m
     connections = Array.from({ length: total }, (_, index) => wixConnection(`c${index}`, 's1'));
     const result = await gateway.graphql<{
       connections: { connections: Array<{ id: string; calendars: Array<{ id: string; name: string }> }> };
-    }>('{ connections { connections { id calendars { id name } } } }');
+    }>('{ connections { connections { id calendars { id: calendarId name } } } }');
     expect(result.errors).toBeUndefined();
     const calendarCalls = calls().filter((call) => call.endsWith('/calendars'));
     expect(calendarCalls.sort()).toEqual(Array.from({ length: total }, (_, index) => `GET ${EC}/connections/c${index}/calendars`).sort());
@@ -119,9 +119,9 @@ describe('Connection.calendars: one List Calendars per distinct connection, at m
   it('asks once for a connection that appears several times in one operation', async () => {
     connections = [wixConnection('c1', 's1'), wixConnection('c2', 's1')];
     const result = await gateway.graphql(`{
-      connections { connections { id calendars { id } } }
+      connections { connections { id calendars { id: calendarId } } }
       again: connections { connections { calendars { name } } }
-      one: connection(id: "c1") { calendars { id } }
+      one: connection(id: "c1") { calendars { id: calendarId } }
     }`);
     expect(result.errors).toBeUndefined();
     expect(
@@ -138,7 +138,7 @@ describe('Connection.calendars: one List Calendars per distinct connection, at m
   ])('answers [] when %s, and the other connections still list theirs', async (_name, reply) => {
     connections = [wixConnection('c1', 's1'), wixConnection('c2', 's1', { status: 'DISCONNECTED' })];
     calendarReply = (request) => (request.path.includes('/c2/') ? reply : { body: { calendars: calendarsOf('c1') } });
-    const result = await gateway.graphql('{ connections { connections { id calendars { id } } } }');
+    const result = await gateway.graphql('{ connections { connections { id calendars { id: calendarId } } } }');
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
       connections: {
@@ -153,7 +153,7 @@ describe('Connection.calendars: one List Calendars per distinct connection, at m
   it('keeps other failures GraphQL errors with their code', async () => {
     connections = [wixConnection('c1', 's1')];
     calendarReply = () => ({ status: 503, body: {} });
-    const result = await gateway.graphql('{ connections { connections { id calendars { id } } } }');
+    const result = await gateway.graphql('{ connections { connections { id calendars { id: calendarId } } } }');
     expect(codes(result)).toEqual(['UPSTREAM_UNAVAILABLE']);
   });
 });

@@ -7,7 +7,7 @@ const MUTATION = `mutation Update($id: ID!, $config: SyncConfigInput!) {
     connection {
       id
       syncConfig {
-        listEventFromCalendars { enabled source { __typename ... on CalendarSelection { calendars { id name enabled } } } }
+        listEventFromCalendars { enabled source { __typename ... on CalendarSelection { calendars { id: calendarId name enabled } } } }
         syncToCalendar { enabled target { __typename } }
       }
     }
