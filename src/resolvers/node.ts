@@ -54,10 +54,10 @@ type Found = { type: NodeTypeName; value: ScheduleDto | ConnectionDto | External
 const typeOf = new WeakMap<object, NodeTypeName>();
 
 /** How each type with an identity is found by id; the first that knows the id answers. */
-const NODE_TYPES: ReadonlyArray<{ type: NodeTypeName; find(id: string, context: GatewayContext): Promise<Found['value'] | null> }> = [
+const NODE_TYPES: ReadonlyArray<{ type: NodeTypeName; find: (id: string, context: GatewayContext) => Promise<Found['value'] | null> }> = [
   {
     type: 'ExternalCalendar',
-    async find(id, { wix }) {
+    find: async (id, { wix }) => {
       const decoded = decodeExternalCalendarId(id);
       if (!decoded) return null;
       const calendars = await wix.externalCalendars.listCalendars(decoded.connectionId);
@@ -84,7 +84,7 @@ async function findNode(id: string, context: GatewayContext): Promise<ResolversT
     if (value) {
       const tagged = { ...value };
       typeOf.set(tagged, type);
-      return tagged as ResolversTypes['Node'];
+      return tagged;
     }
   }
   return null;
