@@ -29,6 +29,12 @@ const config: CodegenConfig = {
         },
       },
     },
+    // Apollo Client's possibleTypes: which types each union and interface can be, so that a fragment
+    // on ImportSource or ScheduleEvent keeps its fields in InMemoryCache (see client/apollo-cache.ts).
+    'client/__generated__/possible-types.ts': {
+      plugins: ['fragment-matcher'],
+      config: { apolloClientVersion: 3, useExplicitTyping: true },
+    },
   },
 };
 

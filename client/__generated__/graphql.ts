@@ -88,7 +88,7 @@ export type ScheduleStatus =
   | 'UNKNOWN_STATUS';
 
 export type ConnectionSummaryFragment = { id: string, calendarType: CalendarType, status: ConnectionStatus, errorReason: ConnectionErrorReason, externalAccountEmail: string | null, provider: { id: string, name: string | null, features: { updateSyncConfig: boolean, listEventFromCalendars: ImportCapability, syncToCalendar: ExportCapability } } | null, syncConfig: { listEventFromCalendars: { enabled: boolean, source:
-        | { __typename: 'CalendarSelection', calendars: Array<{ id: string | null, name: string | null }> }
+        | { __typename: 'CalendarSelection', calendars: Array<{ id: string, name: string | null }> }
         | { __typename: 'PrimaryCalendar' }
        | null } | null, syncToCalendar: { enabled: boolean, target:
         | { __typename: 'DedicatedCalendar' }
@@ -99,7 +99,7 @@ export type ConnectionsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ConnectionsQuery = { connections: { failedProviderIds: Array<string>, connections: Array<{ id: string, calendarType: CalendarType, status: ConnectionStatus, errorReason: ConnectionErrorReason, externalAccountEmail: string | null, provider: { id: string, name: string | null, features: { updateSyncConfig: boolean, listEventFromCalendars: ImportCapability, syncToCalendar: ExportCapability } } | null, syncConfig: { listEventFromCalendars: { enabled: boolean, source:
-            | { __typename: 'CalendarSelection', calendars: Array<{ id: string | null, name: string | null }> }
+            | { __typename: 'CalendarSelection', calendars: Array<{ id: string, name: string | null }> }
             | { __typename: 'PrimaryCalendar' }
            | null } | null, syncToCalendar: { enabled: boolean, target:
             | { __typename: 'DedicatedCalendar' }
@@ -114,7 +114,7 @@ export type UpdateExportMutationVariables = Exact<{
 
 
 export type UpdateExportMutation = { updateSyncConfig: { connection: { id: string, calendarType: CalendarType, status: ConnectionStatus, errorReason: ConnectionErrorReason, externalAccountEmail: string | null, provider: { id: string, name: string | null, features: { updateSyncConfig: boolean, listEventFromCalendars: ImportCapability, syncToCalendar: ExportCapability } } | null, syncConfig: { listEventFromCalendars: { enabled: boolean, source:
-            | { __typename: 'CalendarSelection', calendars: Array<{ id: string | null, name: string | null }> }
+            | { __typename: 'CalendarSelection', calendars: Array<{ id: string, name: string | null }> }
             | { __typename: 'PrimaryCalendar' }
            | null } | null, syncToCalendar: { enabled: boolean, target:
             | { __typename: 'DedicatedCalendar' }
