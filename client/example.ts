@@ -72,6 +72,72 @@ export function subscribe<TData, TVariables extends Variables>(
   );
 }
 
+type ScheduleChange = ScheduleUpdatedSubscription['scheduleUpdated'];
+
+/**
+ * Follows the changes of some schedules and misses none, however the socket drops:
+ *
+ * - `variables` is a getter, so graphql-ws's every retry subscribes again with `since` = the last
+ *   cursor seen, and the gateway replays what happened meanwhile (no gap, no duplicate);
+ * - when the gateway no longer holds that cursor (`CURSOR_EXPIRED`: it restarted on the in-memory
+ *   bus, or the client was away longer than the log keeps), `resync` reads the current state again,
+ *   then the subscription starts afresh without `since`.
+ *
+ * `since` is where to start (a cursor kept from before), if anywhere. Answers the function that stops.
+ */
+export function followSchedules(
+  gateway: Gateway,
+  scheduleIds: string[],
+  handlers: { change: (change: ScheduleChange) => void; resync: () => Promise<void>; error: (error: unknown) => void },
+  since?: string,
+): () => void {
+  let cursor = since;
+  let stop = () => {};
+  let stopped = false;
+  const failed = (error: unknown) => {
+    if (stopped) return;
+    const errors = Array.isArray(error) ? (error as GraphQLFormattedError[]) : [];
+    if (!errors.some((e) => e.extensions?.code === 'CURSOR_EXPIRED')) {
+      handlers.error(error);
+      return;
+    }
+    // The gateway cannot replay from there: read the state again, then follow from now on.
+    stop();
+    cursor = undefined;
+    handlers.resync().then(() => {
+      if (!stopped) start();
+    }, handlers.error);
+  };
+  const start = () => {
+    stop = gateway.ws.subscribe<ScheduleUpdatedSubscription>(
+      {
+        query: print(ScheduleUpdatedDocument),
+        // Read at every (re)subscription: after a reconnect it carries the last cursor seen.
+        get variables() {
+          return { scheduleIds, since: cursor ?? null };
+        },
+      },
+      {
+        next: (result) => {
+          // A subscription refused at its start (an expired cursor among others) comes as a result with errors.
+          if (result.errors?.length) failed(result.errors);
+          else if (result.data) {
+            cursor = result.data.scheduleUpdated.cursor;
+            handlers.change(result.data.scheduleUpdated);
+          }
+        },
+        error: failed,
+        complete: () => undefined,
+      },
+    );
+  };
+  start();
+  return () => {
+    stopped = true;
+    stop();
+  };
+}
+
 /** Renames the first active schedule and prints the live event that follows. */
 async function main(url: string): Promise<void> {
   const gateway = connectGateway(url, process.env.GATEWAY_TOKEN);
