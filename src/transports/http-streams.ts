@@ -145,6 +145,18 @@ class ResponseBudget implements QueueBudget {
   }
 }
 
+/** Resolves once `res` can take more, or is closed (then nothing will drain it). */
+async function drainedOrClosed(res: Response): Promise<void> {
+  const controller = new AbortController();
+  try {
+    await Promise.race([once(res, 'drain', { signal: controller.signal }), once(res, 'close', { signal: controller.signal })]);
+  } catch {
+    // An error on the response ends the stream through 'close'.
+  } finally {
+    controller.abort();
+  }
+}
+
 /** The operation of a GraphQL-over-HTTP request: from the JSON body (POST) or the query string (GET). */
 function operationRequest(req: Request): OperationRequest | string {
   const source: unknown = req.method === 'GET' ? req.query : req.body;
@@ -336,8 +348,8 @@ export function createHttpStreams(options: HttpStreamOptions): HttpStreams {
         const result = step.value;
         if (!write(framing.next(JSON.stringify(finishResult(result, contextValue, mask) ?? result)))) {
           if (ended) break;
-          // The response's buffer is full: take the next event only once it drained.
-          await once(res, 'drain');
+          // The response's buffer is full: take the next event only once it drained (or the client left).
+          await drainedOrClosed(res);
         }
       }
       finish();
@@ -370,6 +382,8 @@ export function createHttpStreams(options: HttpStreamOptions): HttpStreams {
   };
 
   const isSubscription = (request: OperationRequest): boolean => {
+    // Most requests are queries and mutations: no second parse for them.
+    if (!request.query.includes('subscription')) return false;
     const checked = documents.get(request.query);
     if ('parseError' in checked) return false;
     return getOperationAST(checked.document, request.operationName)?.operation === OperationTypeNode.SUBSCRIPTION;
