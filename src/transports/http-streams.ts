@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import { GraphQLError, OperationTypeNode, execute, getOperationAST, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import type { QueueBudget } from '../bus/bus.js';
 import type { Caller } from '../auth/caller.js';
 import type { ContextFactory } from '../graphql/context.js';
 import { callerKey } from '../http/auth.js';
@@ -12,6 +11,7 @@ import type { Metrics } from '../infra/metrics.js';
 import { checkOperation, type OperationRequest } from './operation-gate.js';
 import { finishResult } from './results.js';
 import { isShareable } from './shared-subscriptions.js';
+import { WriteBudget } from './socket-limits.js';
 import type { StreamingParts } from './websocket.js';
 
 /**
@@ -120,31 +120,6 @@ function statusOf(errors: readonly GraphQLError[]): number {
   return 400;
 }
 
-/** A response's unsent bytes plus the events queued for it, against one allowance. */
-class ResponseBudget implements QueueBudget {
-  #queued = 0;
-
-  constructor(
-    private readonly res: Response,
-    private readonly maxBytes: number,
-  ) {}
-
-  fits(bytes: number): boolean {
-    const waiting = this.res.writableLength + this.#queued;
-    return waiting === 0 || waiting + bytes <= this.maxBytes;
-  }
-
-  reserve(bytes: number): boolean {
-    if (!this.fits(bytes)) return false;
-    this.#queued += bytes;
-    return true;
-  }
-
-  release(bytes: number): void {
-    this.#queued = Math.max(0, this.#queued - bytes);
-  }
-}
-
 /** Resolves once `res` can take more, or is closed (then nothing will drain it). */
 async function drainedOrClosed(res: Response): Promise<void> {
   const controller = new AbortController();
@@ -242,7 +217,8 @@ export function createHttpStreams(options: HttpStreamOptions): HttpStreams {
       ]);
       return;
     }
-    const budget = new ResponseBudget(res, options.maxBufferedBytes);
+    // A response's unsent bytes plus the events queued for it, against one allowance.
+    const budget = new WriteBudget(() => res.writableLength, options.maxBufferedBytes);
     let ended = false;
     let iterator: AsyncIterator<ExecutionResult> | undefined;
     let heartbeat: NodeJS.Timeout | undefined;

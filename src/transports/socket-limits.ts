@@ -22,20 +22,20 @@ export function closeSlowConsumer(socket: WebSocket, logger: Logger): void {
 }
 
 /**
- * The bytes one socket may have waiting: what it has not sent yet (`bufferedAmount`) plus the
- * events queued for its subscriptions. One message always fits an idle socket, however large.
+ * The bytes one consumer may have waiting: what its transport has not sent yet (`unsent`) plus the
+ * events queued for its subscriptions. One message always fits an idle consumer, however large.
  */
-export class SocketBudget implements QueueBudget {
+export class WriteBudget implements QueueBudget {
   #queued = 0;
 
   constructor(
-    private readonly socket: WebSocket,
+    private readonly unsent: () => number,
     private readonly maxBytes: number,
   ) {}
 
-  /** Whether `bytes` more may wait for this socket now. */
+  /** Whether `bytes` more may wait for this consumer now. */
   fits(bytes: number): boolean {
-    const waiting = this.socket.bufferedAmount + this.#queued;
+    const waiting = this.unsent() + this.#queued;
     return waiting === 0 || waiting + bytes <= this.maxBytes;
   }
 
@@ -47,6 +47,13 @@ export class SocketBudget implements QueueBudget {
 
   release(bytes: number): void {
     this.#queued = Math.max(0, this.#queued - bytes);
+  }
+}
+
+/** A WebSocket's budget: its `bufferedAmount` is what it has not sent yet. */
+export class SocketBudget extends WriteBudget {
+  constructor(socket: WebSocket, maxBytes: number) {
+    super(() => socket.bufferedAmount, maxBytes);
   }
 }
 

@@ -1,5 +1,5 @@
 import { createClient as createSseClient, NetworkError } from 'graphql-sse';
-import { connect, subscribe, type Subscription } from './ws-client.js';
+import { connect, resultCollector, subscribe, type Subscription } from './ws-client.js';
 
 /** The three ways a client subscribes: graphql-ws, GraphQL over SSE (graphql-sse's client), Apollo's multipart HTTP. */
 export type StreamTransport = 'ws' | 'sse' | 'multipart';
@@ -11,44 +11,6 @@ type Result = Awaited<ReturnType<Subscription['next']>>;
 export interface StreamSubscription extends Subscription {
   /** The HTTP status of the response (SSE and multipart), once known. */
   status?: number;
-}
-
-function collector(): {
-  deliver: (result: Result) => void;
-  end: (reason?: unknown) => void;
-  subscription: Omit<StreamSubscription, 'unsubscribe'>;
-} {
-  const received: Result[] = [];
-  const waiters: Array<(result: Result) => void> = [];
-  let settle: (value: unknown) => void = () => {};
-  const ended = new Promise((resolve) => {
-    settle = resolve;
-  });
-  let read = 0;
-  return {
-    deliver: (result) => {
-      received.push(result);
-      waiters.shift()?.(result);
-    },
-    end: (reason) => settle(reason),
-    subscription: {
-      received,
-      ended,
-      next(timeoutMs = 5_000) {
-        const index = read;
-        read += 1;
-        const ready = received[index];
-        if (ready) return Promise.resolve(ready);
-        return new Promise<Result>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`no subscription message within ${timeoutMs} ms`)), timeoutMs);
-          waiters.push((result) => {
-            clearTimeout(timer);
-            resolve(result);
-          });
-        });
-      },
-    },
-  };
 }
 
 /**
@@ -74,7 +36,7 @@ export function subscribeOver(
       },
     };
   }
-  const { deliver, end, subscription: collected } = collector();
+  const { deliver, end, subscription: collected } = resultCollector();
   const { next, ended, received } = collected;
   const headers: Record<string, string> = authorization ? { authorization } : {};
   const result: StreamSubscription = { next, ended, received, unsubscribe: () => {} };
@@ -138,12 +100,19 @@ export function subscribeOver(
       const decoder = new TextDecoder();
       let buffer = '';
       const boundary = '\r\n--graphql';
+      // As Apollo Client reads it: a part is complete at the next delimiter; `--` after one closes the body.
+      let delimited = false;
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
         buffer += decoder.decode(chunk, { stream: true });
+        if (delimited && buffer.startsWith('--')) {
+          end(undefined);
+          return;
+        }
         let at = buffer.indexOf(boundary);
         while (at > -1) {
           const part = buffer.slice(0, at);
           buffer = buffer.slice(at + boundary.length);
+          delimited = true;
           const bodyAt = part.indexOf('\r\n\r\n');
           if (bodyAt > -1) {
             const message = JSON.parse(part.slice(bodyAt + 4)) as { payload?: Result | null; errors?: Result['errors'] };

@@ -24,47 +24,59 @@ export function connect(url: string, options: { connectionParams?: Record<string
   });
 }
 
-export function subscribe(client: Client, query: string, variables?: Record<string, unknown>): Subscription {
+/** Results as they arrive, the end, and a way to await the next ones: what every transport's test client keeps. */
+export function resultCollector(): {
+  deliver: (result: Result) => void;
+  end: (reason?: unknown) => void;
+  subscription: Omit<Subscription, 'unsubscribe'>;
+} {
   const received: Result[] = [];
   const waiters: Array<(result: Result) => void> = [];
   let settle: (value: unknown) => void = () => {};
   const ended = new Promise((resolve) => {
     settle = resolve;
   });
-  const deliver = (result: Result) => {
-    received.push(result);
-    waiters.shift()?.(result);
-  };
   let read = 0;
+  return {
+    deliver: (result) => {
+      received.push(result);
+      waiters.shift()?.(result);
+    },
+    end: (reason) => settle(reason),
+    subscription: {
+      received,
+      ended,
+      next(timeoutMs = 5_000) {
+        const index = read;
+        read += 1;
+        const ready = received[index];
+        if (ready) return Promise.resolve(ready);
+        return new Promise<Result>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no subscription message within ${timeoutMs} ms`)), timeoutMs);
+          waiters.push((result) => {
+            clearTimeout(timer);
+            resolve(result);
+          });
+        });
+      },
+    },
+  };
+}
+
+export function subscribe(client: Client, query: string, variables?: Record<string, unknown>): Subscription {
+  const { deliver, end, subscription } = resultCollector();
   const unsubscribe = client.subscribe<Record<string, unknown>>(
     { query, ...(variables ? { variables } : {}) },
     {
       next: deliver,
       error: (error) => {
         if (Array.isArray(error)) deliver({ errors: error });
-        settle(error);
+        end(error);
       },
-      complete: () => settle(undefined),
+      complete: () => end(undefined),
     },
   );
-  return {
-    received,
-    ended,
-    unsubscribe,
-    next(timeoutMs = 5_000) {
-      const index = read;
-      read += 1;
-      const ready = received[index];
-      if (ready) return Promise.resolve(ready);
-      return new Promise<Result>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no subscription message within ${timeoutMs} ms`)), timeoutMs);
-        waiters.push((result) => {
-          clearTimeout(timer);
-          resolve(result);
-        });
-      });
-    },
-  };
+  return { ...subscription, unsubscribe };
 }
 
 /** Waits until the server has attached `count` subscriptions (subscribe is asynchronous on the server). */
