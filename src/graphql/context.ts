@@ -1,3 +1,4 @@
+import { CalendarEventsApi } from '../datasources/calendar-events.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ExternalCalendarsApi } from '../datasources/external-calendars.js';
@@ -51,6 +52,8 @@ export interface ResponseWarning {
 export interface WixApis {
   externalCalendars: ExternalCalendarsApi;
   schedules: SchedulesApi;
+  /** Wix Calendar Events v3 (docs/wix-contract.md §5). */
+  calendarEvents: CalendarEventsApi;
 }
 
 export interface UpstreamSettings {
@@ -138,6 +141,7 @@ export function createContextFactory(
         });
         wix = {
           externalCalendars: new ExternalCalendarsApi(http, policy.ttls),
+          calendarEvents: new CalendarEventsApi(http),
           schedules: new SchedulesApi(http, {
             replica: policy.replica && upstream.replicated(site) ? { replica: policy.replica, site } : undefined,
           }),
