@@ -15,7 +15,7 @@ import {
 import { gatewayOverFakeUpstream } from '../helpers/suite.js';
 
 /**
- * The 14 upstream endpoints (docs/wix-contract.md §5), each reached through its GraphQL operation: the exact
+ * The 14 upstream endpoints (docs/wix-contract.md §6), each reached through its GraphQL operation: the exact
  * request Wix receives (method, path, raw query string, body, headers), and at least one failure.
  */
 
