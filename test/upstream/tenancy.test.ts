@@ -81,6 +81,28 @@ describe('replica and cache per site (app mode, two tenants)', () => {
   });
 });
 
+describe('node(id:) per site', () => {
+  it('finds a tenant’s schedule, connection and calendar for that tenant only: another tenant gets null', async () => {
+    const NODES = 'query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }';
+    const [schedule] = (await ask<Schedules>(TENANT_A, SCHEDULES)).schedules.edges;
+    const connections = await ask<{ connections: { connections: Array<{ id: string; calendars: Array<{ id: string }> }> } }>(
+      TENANT_A,
+      '{ connections { connections { id calendars { id } } } }',
+    );
+    const connection = connections.connections.connections.find((c) => c.calendars.length > 0);
+    if (!schedule || !connection) throw new Error('tenant A has no schedule or no connected connection');
+    const ids = [schedule.node.id, connection.id, connection.calendars[0]?.id ?? ''];
+    const forA = await ask<{ nodes: Array<{ __typename: string; id: string } | null> }>(TENANT_A, NODES, { ids });
+    expect(forA.nodes).toEqual([
+      { __typename: 'Schedule', id: ids[0] },
+      { __typename: 'Connection', id: ids[1] },
+      { __typename: 'ExternalCalendar', id: ids[2] },
+    ]);
+    const forB = await ask<{ nodes: unknown[] }>(TENANT_B, NODES, { ids });
+    expect(forB.nodes).toEqual([null, null, null]);
+  });
+});
+
 describe('app mode with WIX_INSTANCE_ID: the other tenants’ webhooks are dropped', () => {
   const fixture = appModeOverEmulator((wix) => ({
     WIX_WEBHOOK_PUBLIC_KEY: wix.webhookPublicKeyPem,
